@@ -1,0 +1,81 @@
+"""Shape the freshly rendered project to the answers, then make it a git repository.
+
+Cookiecutter renders every file of the template; this hook removes what belongs
+to options that were not chosen (one table, ``paths_to_remove``, says which), puts
+the chosen licence in place and runs ``git init`` with an initial commit, so the
+project is "production-ready from its first commit". Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+LICENCE_DIR = ".licences"
+
+
+def paths_to_remove(answers: Mapping[str, str]) -> list[str]:
+    """Relative paths that belong to options the answers did not choose."""
+    remove: list[str] = [LICENCE_DIR]
+    if answers["ci_provider"] != "github":
+        remove.append(".github")
+    if answers["ci_provider"] != "gitlab":
+        remove.append(".gitlab-ci.yml")
+    return remove
+
+
+def place_licence(project: Path, licence: str) -> None:
+    source = project / LICENCE_DIR / f"{licence}.txt"
+    shutil.copyfile(source, project / "LICENSE")
+
+
+def prune(project: Path, answers: Mapping[str, str]) -> None:
+    for relative in paths_to_remove(answers):
+        path = project / relative
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=False)
+
+
+def init_git(project: Path) -> str:
+    """Create the repository and its first commit; return a note for the user."""
+    if shutil.which("git") is None:
+        return "NOTE: git was not found; run 'git init' yourself before 'make setup'."
+    if (project / ".git").exists():
+        return "NOTE: the project is already inside a git repository; no commit was made."
+    init = _git(project, "init", "--quiet", "--initial-branch=main")
+    if init.returncode != 0:
+        return f"NOTE: 'git init' failed ({init.stderr.strip()}); run it yourself."
+    _git(project, "add", "--all")
+    commit = _git(project, "commit", "--quiet", "--no-verify", "-m", "Initial commit from the ML project template")
+    if commit.returncode != 0:
+        return (
+            "NOTE: git is not configured (no user.name/user.email), so the initial commit "
+            "was not made; configure git and run: git commit -m 'Initial commit'"
+        )
+    return "Created a git repository with an initial commit."
+
+
+def main(answers: Mapping[str, str], project: Path) -> int:
+    place_licence(project, answers["licence"])
+    prune(project, answers)
+    print(init_git(project))
+    return 0
+
+
+if __name__ == "__main__":
+    ANSWERS = json.loads(
+        r"""
+{{ cookiecutter | jsonify }}
+"""
+    )
+    sys.exit(main(ANSWERS, Path.cwd()))

@@ -1,0 +1,70 @@
+"""The command line: the single entry point every stage plugs into."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.package_name }} import __version__
+from {{ cookiecutter.package_name }}.cli import STAGES, main
+from tests.conftest import PROJECT_ROOT
+
+
+def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each subcommand answers --help with its own description."""
+    for name in [*STAGES, "show-config"]:
+        with pytest.raises(SystemExit) as exit_info:
+            main([name, "--help"])
+        assert exit_info.value.code == 0
+        assert f"{{ cookiecutter.package_name }} {name}" in capsys.readouterr().out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version prints the package version."""
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert __version__ in capsys.readouterr().out
+
+
+def test_show_config_prints_the_checked_params(capsys: pytest.CaptureFixture[str]) -> None:
+    """show-config reads params.yaml and prints it, with the environment, as JSON."""
+    assert main(["--params", str(PROJECT_ROOT / "params.yaml"), "show-config"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["environment"] == "dev"
+    assert shown["params"]["seed"] == 42
+
+
+def test_bad_params_give_one_line_naming_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wrong type in params.yaml ends with exit 2 and a message naming file and key."""
+    params = tmp_path / "params.yaml"
+    params.write_text("train:\n  C: high\n", encoding="utf-8")
+    assert main(["--params", str(params), "show-config"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == f"error: {params}.train.C: expected float, found str 'high'"
+
+
+def test_unknown_environment_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An environment outside dev/test/uat/live is refused, naming the variable."""
+    monkeypatch.setenv("{{ cookiecutter.package_name.upper() }}_ENV", "prod")
+    assert main(["--params", str(PROJECT_ROOT / "params.yaml"), "show-config"]) == 2
+    assert "{{ cookiecutter.package_name.upper() }}_ENV" in capsys.readouterr().err
+
+
+def test_console_script_is_installed() -> None:
+    """The installed command answers --help (the entry point in pyproject.toml works)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "{{ cookiecutter.package_name }}", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "show-config" in result.stdout
