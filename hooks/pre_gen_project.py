@@ -30,11 +30,14 @@ RESERVED_NAMES = frozenset({"test", "tests", "src", "docs", "data", "models", "s
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 PACKAGE_PATTERN = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-PROJECT_NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9 ._-]*$")
+PROJECT_NAME_PUNCTUATION = frozenset(" ._-()&+,'")
 EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 TEAM_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 COST_CENTRE_PATTERN = re.compile(r"^[A-Z]{2,6}-[0-9]{3,8}$")
 MAX_NAME_LENGTH = 63  # cloud labels and Kubernetes names stop at 63 characters
+# Import lines must fit the formatter's 100 columns whatever the name, so that the
+# generated code is formatted identically for every project.
+MAX_PACKAGE_LENGTH = 32
 MAX_DESCRIPTION_LENGTH = 200
 
 CHOICES: Mapping[str, tuple[str, ...]] = {
@@ -63,17 +66,18 @@ def _clash(name: str) -> str | None:
 
 
 def check_project_name(value: str) -> None:
-    if not (1 <= len(value) <= MAX_NAME_LENGTH) or not PROJECT_NAME_PATTERN.match(value):
+    allowed = all(c.isalnum() or c in PROJECT_NAME_PUNCTUATION for c in value)
+    if not (1 <= len(value) <= MAX_NAME_LENGTH) or not value[:1].isalpha() or not allowed:
         raise AnswerError(
-            f"project_name {value!r} is not valid: expected 1-{MAX_NAME_LENGTH} ASCII "
-            "characters, starting with a letter, using letters, digits, spaces, '.', '_' or '-'"
+            f"project_name {value!r} is not valid: expected 1-{MAX_NAME_LENGTH} characters, "
+            "starting with a letter, using letters, digits, spaces and . _ - ( ) & + , '"
         )
 
 
 def check_slug(value: str) -> None:
-    if not (2 <= len(value) <= MAX_NAME_LENGTH) or not SLUG_PATTERN.match(value):
+    if not (2 <= len(value) <= MAX_PACKAGE_LENGTH) or not SLUG_PATTERN.match(value):
         raise AnswerError(
-            f"project_slug {value!r} is not valid: expected 2-{MAX_NAME_LENGTH} lower-case "
+            f"project_slug {value!r} is not valid: expected 2-{MAX_PACKAGE_LENGTH} lower-case "
             "letters and digits in hyphen-separated words, starting with a letter, e.g. 'churn-model'"
         )
     reason = _clash(value.replace("-", "_"))
@@ -82,9 +86,9 @@ def check_slug(value: str) -> None:
 
 
 def check_package_name(value: str) -> None:
-    if not (2 <= len(value) <= MAX_NAME_LENGTH) or not PACKAGE_PATTERN.match(value):
+    if not (2 <= len(value) <= MAX_PACKAGE_LENGTH) or not PACKAGE_PATTERN.match(value):
         raise AnswerError(
-            f"package_name {value!r} is not valid: expected 2-{MAX_NAME_LENGTH} lower-case "
+            f"package_name {value!r} is not valid: expected 2-{MAX_PACKAGE_LENGTH} lower-case "
             "letters and digits in underscore-separated words, starting with a letter, e.g. 'churn_model'"
         )
     reason = _clash(value)

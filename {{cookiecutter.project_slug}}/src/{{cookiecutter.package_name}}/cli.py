@@ -35,7 +35,7 @@ class Stage:
     description: str
 
     def load(self) -> Callable[[Params], None]:
-        module = importlib.import_module(f"{{ cookiecutter.package_name }}.{self.module}")
+        module = importlib.import_module(f"{__package__}.{self.module}")
         run: Callable[[Params], None] = module.run
         return run
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }} import __version__
+import {{ cookiecutter.package_name }} as package
 from {{ cookiecutter.package_name }}.cli import STAGES, main
+from {{ cookiecutter.package_name }}.config import ENVIRONMENT_VARIABLE
 from tests.conftest import PROJECT_ROOT
 
 
@@ -20,14 +21,14 @@ def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as exit_info:
             main([name, "--help"])
         assert exit_info.value.code == 0
-        assert f"{{ cookiecutter.package_name }} {name}" in capsys.readouterr().out
+        assert f"{package.__name__} {name}" in capsys.readouterr().out
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     """--version prints the package version."""
     with pytest.raises(SystemExit):
         main(["--version"])
-    assert __version__ in capsys.readouterr().out
+    assert package.__version__ in capsys.readouterr().out
 
 
 def test_show_config_prints_the_checked_params(capsys: pytest.CaptureFixture[str]) -> None:
@@ -53,15 +54,15 @@ def test_unknown_environment_is_refused(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An environment outside dev/test/uat/live is refused, naming the variable."""
-    monkeypatch.setenv("{{ cookiecutter.package_name.upper() }}_ENV", "prod")
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, "prod")
     assert main(["--params", str(PROJECT_ROOT / "params.yaml"), "show-config"]) == 2
-    assert "{{ cookiecutter.package_name.upper() }}_ENV" in capsys.readouterr().err
+    assert ENVIRONMENT_VARIABLE in capsys.readouterr().err
 
 
 def test_console_script_is_installed() -> None:
     """The installed command answers --help (the entry point in pyproject.toml works)."""
     result = subprocess.run(
-        [sys.executable, "-m", "{{ cookiecutter.package_name }}", "--help"],
+        [sys.executable, "-m", package.__name__, "--help"],
         capture_output=True,
         text=True,
         check=False,

@@ -1,0 +1,148 @@
+"""Shared fixtures: a hermetic way to bake the template and look at the result.
+
+Inspired by fpgmaas/cookiecutter-uv's ``BakedProject`` helper: a baked project
+knows its path and answers, and offers ``has_file``, ``read`` and ``run``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from cookiecutter.main import cookiecutter
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[1]
+QUESTIONS: dict[str, object] = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+
+
+def choices(key: str) -> list[str]:
+    options = QUESTIONS[key]
+    assert isinstance(options, list), f"{key} is not a choice question"
+    return [str(option) for option in options]
+
+
+def hermetic_env(home: Path) -> dict[str, str]:
+    """Environment for baking and running projects without touching the real home.
+
+    HOME points at a temporary folder (Cookiecutter's replay files and git's config
+    land there); git gets an identity from the environment; the uv download cache
+    stays where it was, since it is a cache shared by design and re-downloading
+    every wheel would only make the tests slow.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    uv_cache = env.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
+    env.update(
+        HOME=str(home),
+        UV_CACHE_DIR=uv_cache,
+        XDG_CONFIG_HOME=str(home / ".config"),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="Template Tests",
+        GIT_AUTHOR_EMAIL="tests@example.com",
+        GIT_COMMITTER_NAME="Template Tests",
+        GIT_COMMITTER_EMAIL="tests@example.com",
+        DVC_NO_ANALYTICS="1",
+        PRE_COMMIT_HOME=str(Path(uv_cache).parent / "pre-commit"),
+    )
+    return env
+
+
+@dataclass
+class BakedProject:
+    path: Path
+    answers: Mapping[str, str]
+    env: dict[str, str] = field(repr=False)
+
+    def has_file(self, relative: str) -> bool:
+        return (self.path / relative).exists()
+
+    def read(self, relative: str) -> str:
+        return (self.path / relative).read_text(encoding="utf-8")
+
+    def files(self) -> set[str]:
+        return {
+            p.relative_to(self.path).as_posix()
+            for p in self.path.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(self.path).parts
+        }
+
+    def run(
+        self, *command: str, check: bool = True, timeout: float = 900, **env: str
+    ) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            command,
+            cwd=self.path,
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            pytest.fail(
+                f"{' '.join(command)} exited {result.returncode} in {self.path}\n"
+                f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
+            )
+        return result
+
+
+class Baker:
+    """Bakes the template into a temporary folder with no writes to the real home."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.home = root / "home"
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.env = hermetic_env(self.home)
+        self.config = root / "cookiecutter-config.yaml"
+        self.config.write_text(
+            f"cookiecutters_dir: {root / 'cookiecutters'}\nreplay_dir: {root / 'replay'}\n"
+        )
+        self.count = 0
+
+    def bake(self, **answers: str) -> BakedProject:
+        unknown = sorted(set(answers) - set(QUESTIONS))
+        if unknown:
+            raise KeyError(f"unknown template question(s) {unknown}; known: {sorted(QUESTIONS)}")
+        self.count += 1
+        output = self.root / f"bake-{self.count}"
+        output.mkdir()
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(self.env)
+        try:
+            path = cookiecutter(
+                str(TEMPLATE_DIR),
+                no_input=True,
+                extra_context=answers,
+                output_dir=str(output),
+                config_file=str(self.config),
+            )
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        project = Path(path)
+        context = {key: str(value[0]) for key, value in QUESTIONS.items() if isinstance(value, list)}
+        context.update(
+            project_slug=project.name,
+            package_name=next((project / "src").iterdir()).name,
+        )
+        context.update(answers)
+        return BakedProject(project, context, self.env)
+
+
+@pytest.fixture
+def baker(tmp_path: Path) -> Baker:
+    return Baker(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_baker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Baker]:
+    root = tmp_path_factory.mktemp("bakes")
+    yield Baker(root)
+    shutil.rmtree(root, ignore_errors=True)
