@@ -30,7 +30,7 @@ demo: .venv ## Generate a project with the default answers in build/demo, set it
 
 .PHONY: test
 test: .venv ## Run the template's tests: hooks, every option combination, generated projects
-	$(UV) run --no-sync pytest -n 2 $(PYTEST_ARGS)
+	$(UV) run --no-sync pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: .venv ## Lint the template's own code (hooks, tests)

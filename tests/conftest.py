@@ -136,6 +136,39 @@ class Baker:
         return BakedProject(project, context, self.env)
 
 
+REPRESENTATIVE: dict[str, dict[str, str]] = {
+    # The defaults: GitHub Actions, AWS remote, MIT, Python 3.11.
+    "default": {},
+    # Every other branch of the options that changes files, on the Python we have here.
+    "gitlab-nocloud-proprietary": {
+        "ci_provider": "gitlab",
+        "cloud_provider": "none",
+        "licence": "proprietary",
+        "project_name": "Fraud Signals",
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def ready_projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BakedProject]:
+    """Projects baked once per test worker and set up (`make setup`) on first use."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def session_baker(tmp_path_factory: pytest.TempPathFactory) -> Baker:
+    return Baker(tmp_path_factory.mktemp("ready"))
+
+
+def ready_project(name: str, cache: dict[str, BakedProject], baker: Baker) -> BakedProject:
+    """Bake the named representative combination and run its `make setup`, once."""
+    if name not in cache:
+        project = baker.bake(**REPRESENTATIVE[name])
+        project.run("make", "setup")
+        cache[name] = project
+    return cache[name]
+
+
 @pytest.fixture
 def baker(tmp_path: Path) -> Baker:
     return Baker(tmp_path)
