@@ -27,7 +27,9 @@ def make_floor_template(root: Path) -> Path:
     floor = root / "floor-template"
     (floor / "{{cookiecutter.project_slug}}").mkdir(parents=True)
     (floor / "cookiecutter.json").write_text(json.dumps({"project_slug": "floor"}))
-    (floor / "{{cookiecutter.project_slug}}" / "README.md").write_text("# {{ cookiecutter.project_slug }}\n")
+    (floor / "{{cookiecutter.project_slug}}" / "README.md").write_text(
+        "# {{ cookiecutter.project_slug }}\n"
+    )
     return floor
 
 

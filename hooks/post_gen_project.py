@@ -56,7 +56,14 @@ def init_git(project: Path) -> str:
     if init.returncode != 0:
         return f"NOTE: 'git init' failed ({init.stderr.strip()}); run it yourself."
     _git(project, "add", "--all")
-    commit = _git(project, "commit", "--quiet", "--no-verify", "-m", "Initial commit from the ML project template")
+    commit = _git(
+        project,
+        "commit",
+        "--quiet",
+        "--no-verify",
+        "-m",
+        "Initial commit from the ML project template",
+    )
     if commit.returncode != 0:
         return (
             "NOTE: git is not configured (no user.name/user.email), so the initial commit "

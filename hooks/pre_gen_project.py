@@ -20,9 +20,24 @@ from collections.abc import Mapping
 # these names would shadow the real library.
 DEPENDENCY_IMPORT_NAMES = frozenset(
     {
-        "dvc", "hypothesis", "joblib", "matplotlib", "mypy", "numpy", "pandas",
-        "pandera", "pre_commit", "pytest", "ruff", "scipy", "sklearn",
-        "scikit_learn", "yaml", "detect_secrets", "pre_commit_hooks", "uv",
+        "dvc",
+        "hypothesis",
+        "joblib",
+        "matplotlib",
+        "mypy",
+        "numpy",
+        "pandas",
+        "pandera",
+        "pre_commit",
+        "pytest",
+        "ruff",
+        "scipy",
+        "sklearn",
+        "scikit_learn",
+        "yaml",
+        "detect_secrets",
+        "pre_commit_hooks",
+        "uv",
     }
 )
 # Names that clash with the project layout or common tooling.
@@ -82,7 +97,9 @@ def check_slug(value: str) -> None:
         )
     reason = _clash(value.replace("-", "_"))
     if reason:
-        raise AnswerError(f"project_slug {value!r} {reason}: choose another name, e.g. 'my-{value}'")
+        raise AnswerError(
+            f"project_slug {value!r} {reason}: choose another name, e.g. 'my-{value}'"
+        )
 
 
 def check_package_name(value: str) -> None:
@@ -93,7 +110,9 @@ def check_package_name(value: str) -> None:
         )
     reason = _clash(value)
     if reason:
-        raise AnswerError(f"package_name {value!r} {reason}: choose another name, e.g. 'my_{value}'")
+        raise AnswerError(
+            f"package_name {value!r} {reason}: choose another name, e.g. 'my_{value}'"
+        )
 
 
 def check_description(value: str) -> None:
@@ -116,7 +135,9 @@ def check_author_name(value: str) -> None:
 
 def check_email(value: str) -> None:
     if len(value) > 254 or not EMAIL_PATTERN.match(value):
-        raise AnswerError(f"author_email {value!r} is not valid: expected an address like 'ada@example.com'")
+        raise AnswerError(
+            f"author_email {value!r} is not valid: expected an address like 'ada@example.com'"
+        )
 
 
 def check_team(value: str) -> None:

@@ -127,7 +127,9 @@ class Baker:
             os.environ.clear()
             os.environ.update(saved)
         project = Path(path)
-        context = {key: str(value[0]) for key, value in QUESTIONS.items() if isinstance(value, list)}
+        context = {
+            key: str(value[0]) for key, value in QUESTIONS.items() if isinstance(value, list)
+        }
         context.update(
             project_slug=project.name,
             package_name=next((project / "src").iterdir()).name,

@@ -8,9 +8,19 @@ machine has Python 3.11, and uv cannot download other interpreters here.
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from tests.conftest import REPRESENTATIVE, Baker, BakedProject, ready_project
+from tests.conftest import (
+    REPRESENTATIVE,
+    TEMPLATE_DIR,
+    BakedProject,
+    Baker,
+    hermetic_env,
+    ready_project,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -52,3 +62,20 @@ def test_console_command_answers_help(project: BakedProject) -> None:
     package = project.answers["package_name"]
     result = project.run("uv", "run", "--no-sync", package, "--help")
     assert "show-config" in result.stdout
+
+
+@pytest.mark.xdist_group("demo")
+def test_make_demo(tmp_path: Path) -> None:
+    """The README's first command generates the default project, sets it up and runs its checks."""
+    demo = tmp_path / "demo"
+    result = subprocess.run(
+        ["make", "demo", f"DEMO_DIR={demo}"],
+        cwd=TEMPLATE_DIR,
+        env=hermetic_env(tmp_path / "home"),
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    assert (demo / "churn-model" / "uv.lock").is_file()

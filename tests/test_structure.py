@@ -12,7 +12,7 @@ import tomllib
 import pytest
 import yaml
 
-from tests.conftest import Baker, BakedProject, choices
+from tests.conftest import BakedProject, Baker, choices
 
 OPTION_KEYS = ("python_version", "cloud_provider", "ci_provider", "licence")
 COMBINATIONS = [
@@ -139,6 +139,10 @@ def test_output_is_already_formatted_and_lint_clean(baker: Baker, answers: dict[
     )
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
     linted = subprocess.run(
-        [*ruff, "check", *config, "."], cwd=project.path, capture_output=True, text=True, check=False
+        [*ruff, "check", *config, "."],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert linted.returncode == 0, linted.stdout + linted.stderr
