@@ -171,6 +171,20 @@ def ready_project(name: str, cache: dict[str, BakedProject], baker: Baker) -> Ba
     return cache[name]
 
 
+PLANTED_BUGS_REPORT = TEMPLATE_DIR / "build" / "planted-bugs.txt"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
+        PLANTED_BUGS_REPORT.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if PLANTED_BUGS_REPORT.is_file():
+        terminalreporter.section("planted bugs and the generated tests that caught them")
+        terminalreporter.write(PLANTED_BUGS_REPORT.read_text(encoding="utf-8"))
+
+
 @pytest.fixture
 def baker(tmp_path: Path) -> Baker:
     return Baker(tmp_path)

@@ -40,7 +40,40 @@ class Stage:
         return run
 
 
-STAGES: dict[str, Stage] = {}
+STAGES: dict[str, Stage] = {
+    "ingest": Stage(
+        "data.ingest",
+        "copy the dataset named by data.source to data.raw_path",
+        "Read data.source - 'sklearn:<name>' (bundled with scikit-learn, offline) or the path "
+        "of a CSV file - and write it, normalised, to data.raw_path with the label column "
+        "named data.target. Later stages read that file only.",
+    ),
+    "validate": Stage(
+        "data.validate",
+        "check data.raw_path against the contract, then split it into train and test",
+        "Drop rows without a target (counted), check every value of data.raw_path against "
+        "the contract data.contract (types, ranges, empty cells, categories, uniqueness, "
+        "target values) and write a stratified split (seed, data.test_size) to "
+        "data.train_path and data.test_path. A violation stops here with the file, column, "
+        "rule and offending lines, and nothing is written.",
+    ),
+    "train": Stage(
+        "models.train",
+        "fit the features + model pipeline on data.train_path and save it",
+        "Fit build_preprocessor (params features:) and the classifier train.model "
+        "(logistic_regression or random_forest, seeded) on data.train_path, with the "
+        "feature columns of the contract; check the preprocessed features are finite "
+        "floats; save the one pipeline to train.model_path.",
+    ),
+    "evaluate": Stage(
+        "models.evaluate",
+        "score the saved model on data.test_path; write metrics and plots",
+        "Score train.model_path on data.test_path at evaluate.threshold; write accuracy, "
+        "roc_auc, f1, precision, recall and brier to evaluate.metrics_path, and the ROC, "
+        "confusion-matrix and calibration plots (CSV for `dvc plots`, and PNG) to "
+        "evaluate.plots_dir.",
+    ),
+}
 
 
 def _show_config(params: Params) -> None:
@@ -69,12 +102,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for name, stage in STAGES.items():
         commands.add_parser(name, help=stage.summary, description=stage.description)
+    draft = commands.add_parser(
+        "draft-contract",
+        help="write a first data contract for a new CSV file, to review",
+        description="Read CSV and draft contracts/<name>.yaml from it: each column's type, "
+        "empty cells, categories and widened range bounds (the observed range as a "
+        "comment), and the target's two classes. Review it before use: see "
+        "docs/adding-a-dataset.md.",
+    )
+    draft.add_argument("csv", type=Path, help="the CSV file to describe")
+    draft.add_argument("--target", required=True, help="the label column (binary)")
+    draft.add_argument(
+        "--output", type=Path, help="contract file to create (default: print to stdout)"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "draft-contract":
+            from {{ cookiecutter.package_name }}.data import draft
+
+            draft.run(args.csv, args.target, args.output)
+            return 0
         params = load_params(args.params)
         if args.command == "show-config":
             _show_config(params)

@@ -1,0 +1,1 @@
+"""Behavioural tests of the trained model: invariance, direction, minimum functionality."""

@@ -1,0 +1,1 @@
+"""Golden-accuracy regression tests: the committed goldens and the model they guard."""

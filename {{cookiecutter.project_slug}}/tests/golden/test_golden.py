@@ -1,0 +1,102 @@
+"""Golden-accuracy regression tests: a change that makes the model worse fails here.
+
+The model is retrained exactly as the pipeline trains it (``models/golden.py``),
+without ``dvc pull``, and compared with the committed goldens in this folder. After an
+intended change, run ``make golden-update`` and commit the reviewed new goldens.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from {{ cookiecutter.package_name }}.config import load_params
+from {{ cookiecutter.package_name }}.data.contract import read_dataset
+from {{ cookiecutter.package_name }}.models.golden import (
+    DIRECTIONS,
+    golden_predictions,
+    metric_regressions,
+    prediction_moves,
+    train_reference,
+)
+from tests.conftest import PROJECT_ROOT
+from tests.golden.reference import reference
+
+GOLDEN_DIR = Path(__file__).parent
+
+
+def _golden(name: str) -> Any:
+    return json.loads((GOLDEN_DIR / name).read_text(encoding="utf-8"))
+
+
+METRICS = _golden("metrics.json")
+PREDICTIONS = _golden("predictions.json")
+
+
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_metric_is_no_worse_than_its_golden(name: str) -> None:
+    problems = metric_regressions(reference().metrics, {name: METRICS[name]})
+    assert not problems, "; ".join(problems)
+
+
+def test_every_reported_metric_has_a_golden() -> None:
+    """A new metric needs a golden (make golden-update), or nothing would guard it."""
+    assert set(reference().metrics) == set(METRICS) == set(DIRECTIONS)
+
+
+def test_golden_predictions_have_not_moved() -> None:
+    model = reference()
+    inputs = read_dataset(GOLDEN_DIR / "inputs.csv", model.contract)
+    found = golden_predictions(model.pipeline, inputs, model.contract)
+    problems = prediction_moves(found, PREDICTIONS["probabilities"], PREDICTIONS["tolerance"])
+    assert not problems, f"{len(problems)} golden prediction(s) moved: " + "; ".join(problems[:5])
+
+
+def test_training_from_scratch_is_repeatable() -> None:
+    """Ingest, split and fit again: the same seed must give the same model, bit for bit."""
+    first = reference()
+    again = train_reference(load_params(PROJECT_ROOT / "params.yaml"), PROJECT_ROOT)
+    assert again.test.index.equals(first.test.index), "the train/test split is not seeded"
+    features = first.test[first.contract.feature_columns]
+    np.testing.assert_array_equal(
+        again.pipeline.predict_proba(features), first.pipeline.predict_proba(features)
+    )
+
+
+def test_the_model_uses_every_feature_of_the_contract() -> None:
+    """Each contract feature reaches a transformer: none falls into the dropped remainder."""
+    model = reference()
+    assert list(model.pipeline.feature_names_in_) == model.contract.feature_columns
+    preprocessor = model.pipeline.named_steps["features"]
+    used = {
+        column
+        for name, _, columns in preprocessor.transformers_
+        if name != "remainder"
+        for column in columns
+    }
+    unused = [column for column in model.contract.feature_columns if column not in used]
+    assert not unused, f"contract features never transformed (silently dropped): {unused}"
+
+
+@pytest.mark.parametrize(
+    ("direction", "found", "fails"),
+    [
+        ("higher", 0.90, False),  # exactly golden
+        ("higher", 0.99, False),  # better
+        ("higher", 0.885, False),  # worse, within tolerance
+        ("higher", 0.87, True),  # worse beyond tolerance
+        ("lower", 0.05, False),  # better (an error went down)
+        ("lower", 0.915, False),  # worse, within tolerance
+        ("lower", 0.93, True),  # worse beyond tolerance
+    ],
+)
+def test_golden_comparison_is_direction_aware(direction: str, found: float, fails: bool) -> None:
+    golden = {"metric": {"value": 0.90, "tolerance": 0.02, "direction": direction}}
+    problems = metric_regressions({"metric": found}, golden)
+    assert bool(problems) is fails
+    if fails:
+        assert problems[0].startswith(f"metric: golden 0.9, found {found:.6f}, tolerance 0.02")

@@ -1,0 +1,145 @@
+"""``build_preprocessor``: the contract training and serving rely on.
+
+Two shapes of real data: the breast-cancer set (30 numeric columns, no gaps, several
+near-duplicate columns) and a penguins-like frame (numeric gaps plus text categories,
+one of them missing and one unseen at prediction time).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_breast_cancer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from {{ cookiecutter.package_name }}.config import FeaturesConfig, InputError, NonLinearConfig
+from {{ cookiecutter.package_name }}.features.pipeline import build_preprocessor, numeric_steps
+
+ALL_DISABLED = FeaturesConfig(
+    **{
+        field.name: dataclasses.replace(getattr(FeaturesConfig(), field.name), enabled=False)
+        for field in dataclasses.fields(FeaturesConfig)
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def breast_cancer() -> tuple[pd.DataFrame, pd.Series]:
+    features, target = load_breast_cancer(return_X_y=True, as_frame=True)
+    return features, target
+
+
+def penguins() -> pd.DataFrame:
+    """A small frame shaped like palmerpenguins: numeric gaps and text categories."""
+    rng = np.random.default_rng(0)
+    rows = 60
+    frame = pd.DataFrame(
+        {
+            "bill_length_mm": rng.normal(44, 5, rows),
+            "bill_depth_mm": rng.normal(17, 2, rows),
+            "flipper_length_mm": rng.normal(200, 14, rows),
+            "body_mass_g": rng.normal(4200, 800, rows),
+            "island": rng.choice(["Biscoe", "Dream", "Torgersen"], rows),
+            "sex": rng.choice(["female", "male"], rows),
+        }
+    )
+    frame.loc[[3, 10, 41], "bill_length_mm"] = np.nan
+    frame.loc[[3, 17], "body_mass_g"] = np.nan
+    frame.loc[[5, 22], "sex"] = None
+    return frame
+
+
+PENGUIN_NUMERIC = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+PENGUIN_CATEGORICAL = ["island", "sex"]
+
+
+def test_breast_cancer_default_config_trains_and_round_trips(breast_cancer, tmp_path):
+    features, target = breast_cancer
+    preprocessor = build_preprocessor(FeaturesConfig(), list(features.columns), [])
+    model = Pipeline(
+        [("features", preprocessor), ("model", LogisticRegression(max_iter=2000))]
+    ).fit(features, target)
+
+    treated = model.named_steps["features"].transform(features)
+    assert isinstance(treated, pd.DataFrame)
+    assert treated.index.equals(features.index)
+    assert np.isfinite(treated.to_numpy()).all()
+    assert all(name.split("_spline")[0] in features.columns for name in treated.columns)
+    dropped = model.named_steps["features"].named_transformers_["numeric"]["decorrelate"]
+    assert len(dropped.dropped_features_) > 0, "breast cancer has near-duplicate columns"
+    assert model.score(features, target) > 0.9
+
+    path = tmp_path / "model.joblib"
+    joblib.dump(model, path)
+    reloaded = joblib.load(path)
+    np.testing.assert_array_equal(reloaded.predict(features), model.predict(features))
+
+
+def test_penguins_numeric_gaps_and_categories(tmp_path):
+    frame = penguins()
+    preprocessor = build_preprocessor(FeaturesConfig(), PENGUIN_NUMERIC, PENGUIN_CATEGORICAL)
+    treated = preprocessor.fit_transform(frame)
+
+    assert np.isfinite(treated.to_numpy()).all(), "imputation must fill every numeric gap"
+    assert {"island_Biscoe", "island_Dream", "island_Torgersen", "sex_female", "sex_male"} <= set(
+        treated.columns
+    )
+    missing_sex = treated.loc[[5, 22], ["sex_female", "sex_male"]]
+    assert (missing_sex == 0).all().all(), "a missing category is encoded as all zeros"
+
+    unseen = frame.head(2).assign(island=["Atlantis", "Biscoe"])
+    encoded = preprocessor.transform(unseen)
+    island = encoded[["island_Biscoe", "island_Dream", "island_Torgersen"]]
+    assert island.iloc[0].sum() == 0, "an unseen island is encoded as all zeros"
+    assert island.iloc[1]["island_Biscoe"] == 1
+
+
+def test_steps_follow_the_documented_order():
+    names = [name for name, _ in numeric_steps(FeaturesConfig())]
+    assert names == ["impute", "clip", "scale", "decorrelate", "expand"]
+
+
+def test_all_steps_disabled_passes_numbers_through(breast_cancer):
+    features, _ = breast_cancer
+    treated = build_preprocessor(ALL_DISABLED, list(features.columns), []).fit_transform(features)
+    pd.testing.assert_frame_equal(treated, features)
+
+
+def test_polynomial_expansion_names_products():
+    config = dataclasses.replace(
+        ALL_DISABLED, nonlinear=NonLinearConfig(enabled=True, method="polynomial", degree=2)
+    )
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0.5, 0.0, 1.0]})
+    treated = build_preprocessor(config, ["a", "b"], []).fit_transform(frame)
+    assert list(treated.columns) == ["a", "b", "a^2", "a*b", "b^2"]
+    np.testing.assert_allclose(treated["a*b"], frame["a"] * frame["b"])
+
+
+def test_categorical_columns_with_encoding_disabled_is_a_clear_error():
+    with pytest.raises(InputError, match=r"features\.encoding\.enabled is false.*\['island'\]"):
+        build_preprocessor(ALL_DISABLED, ["bill_length_mm"], ["island"])
+
+
+def test_a_column_in_both_lists_is_a_clear_error():
+    with pytest.raises(InputError, match=r"\['island'\] are listed as both"):
+        build_preprocessor(FeaturesConfig(), ["island"], ["island"])
+
+
+def test_no_columns_is_a_clear_error():
+    with pytest.raises(InputError, match="no feature columns"):
+        build_preprocessor(FeaturesConfig(), [], [])
+
+
+def test_nan_reaching_the_expander_names_the_column():
+    config = dataclasses.replace(
+        FeaturesConfig(), imputation=dataclasses.replace(FeaturesConfig().imputation, enabled=False)
+    )
+    with pytest.raises(
+        InputError, match=r"NonLinearExpander: column 'bill_length_mm' contains NaN"
+    ):
+        build_preprocessor(config, PENGUIN_NUMERIC, PENGUIN_CATEGORICAL).fit(penguins())

@@ -1,0 +1,108 @@
+"""The train and evaluate stages on a small mixed-type dataset."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.config import InputError, Params
+from {{ cookiecutter.package_name }}.data import validate
+from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
+from {{ cookiecutter.package_name }}.models import evaluate, train
+from tests.unit.mini_dataset import write_project
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Params:
+    """A validated and split mini dataset in ``tmp_path``."""
+    params = write_project(tmp_path)
+    validate.run(params)
+    return params
+
+
+def test_train_then_evaluate_writes_one_model_metrics_and_plots(project: Params) -> None:
+    train.run(project)
+    evaluate.run(project)
+    pipeline = joblib.load(project.train.model_path)
+    assert list(pipeline.named_steps) == ["features", "model"]
+    # Feature columns come from the contract: the id column (feature: false) is left out.
+    assert list(pipeline.feature_names_in_) == ["age", "height", "colour", "member"]
+    metrics = json.loads(Path(project.evaluate.metrics_path).read_text(encoding="utf-8"))
+    assert set(metrics) == {"accuracy", "roc_auc", "f1", "precision", "recall", "brier"}
+    assert all(0.0 <= value <= 1.0 for value in metrics.values())
+    plots = Path(project.evaluate.plots_dir)
+    assert sorted(path.name for path in plots.iterdir()) == [
+        f"{name}.{suffix}"
+        for name in ("calibration", "confusion", "roc")
+        for suffix in ("csv", "png")
+    ]
+    assert (plots / "roc.png").read_bytes().startswith(b"\x89PNG")
+    assert list(pd.read_csv(plots / "roc.csv").columns[:2]) == ["fpr", "tpr"]
+    assert set(pd.read_csv(plots / "confusion.csv")["actual"]) <= {"no", "yes"}
+
+
+def test_random_forest_is_seeded(project: Params) -> None:
+    """Two fits with the same seed give the same probabilities, bit for bit."""
+    settings = dataclasses.replace(project.train, model="random_forest", n_estimators=20)
+    forest = dataclasses.replace(project, train=settings)
+    contract = load_contract(project.data.contract, project.data.target)
+    rows = read_dataset(project.data.train_path, contract)
+    first = train.fit(rows, forest, contract).predict_proba(rows[contract.feature_columns])
+    second = train.fit(rows, forest, contract).predict_proba(rows[contract.feature_columns])
+    np.testing.assert_array_equal(first, second)
+
+
+def test_positive_probability_follows_the_contract_not_the_class_order(project: Params) -> None:
+    """Probabilities are for the contract's positive class ("yes"), whichever column it is."""
+    train.run(project)
+    pipeline = joblib.load(project.train.model_path)
+    contract = load_contract(project.data.contract, project.data.target)
+    test = read_dataset(project.data.test_path, contract)
+    probability = evaluate.positive_probability(pipeline, test[contract.feature_columns], contract)
+    column = list(pipeline.classes_).index("yes")
+    np.testing.assert_allclose(
+        probability, pipeline.predict_proba(test[contract.feature_columns])[:, column]
+    )
+
+
+def test_metrics_of_known_predictions() -> None:
+    scores = evaluate.Scores(
+        actual=pd.Series([1, 1, 0, 0]),
+        probability=np.array([0.9, 0.4, 0.2, 0.6]),
+        predicted=pd.Series([1, 0, 0, 1]),
+        positive=1,
+    )
+    metrics = evaluate.metrics(scores)
+    assert metrics["accuracy"] == 0.5
+    assert metrics["precision"] == 0.5
+    assert metrics["recall"] == 0.5
+    assert metrics["roc_auc"] == 0.75
+    assert metrics["brier"] == pytest.approx((0.01 + 0.36 + 0.04 + 0.36) / 4)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_features_contract_refuses_non_finite_values(bad: float) -> None:
+    matrix = pd.DataFrame({"a": [0.0, 1.0, bad], "b": [1.0, 2.0, 3.0]}, index=[10, 11, 12])
+    with pytest.raises(
+        train.FeatureContractError, match=r"1 column\(s\) \['a'\] at row\(s\) \['12'\]"
+    ):
+        train.check_features(matrix)
+
+
+def test_features_contract_refuses_non_float_columns() -> None:
+    matrix = pd.DataFrame({"a": [0.0, 1.0], "b": ["x", "y"]})
+    with pytest.raises(
+        train.FeatureContractError, match="expected every preprocessed column to be float"
+    ):
+        train.check_features(matrix)
+
+
+def test_evaluate_without_a_model_says_what_to_run(project: Params) -> None:
+    with pytest.raises(InputError, match="model not found; run `dvc repro train` first"):
+        evaluate.run(project)
