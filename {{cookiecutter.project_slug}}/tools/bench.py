@@ -51,15 +51,23 @@ def stage_compute(module: str) -> float:
         "run(params)\n"
         "print(time.perf_counter() - start)\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True
+    )
     return float(result.stdout.strip().splitlines()[-1])
 
 
 def bench_pipeline() -> None:
     dvc = [sys.executable, "-m", "dvc"]
     subprocess.run([*dvc, "repro"], check=True, capture_output=True)  # warm caches, outputs exist
-    floors = {name: median_time([sys.executable, "-c", f"import {PACKAGE}.{mod}"]) for name, mod in STAGES.items()}
-    computes = {name: statistics.median(stage_compute(mod) for _ in range(ROUNDS)) for name, mod in STAGES.items()}
+    floors = {
+        name: median_time([sys.executable, "-c", f"import {PACKAGE}.{mod}"])
+        for name, mod in STAGES.items()
+    }
+    computes = {
+        name: statistics.median(stage_compute(mod) for _ in range(ROUNDS))
+        for name, mod in STAGES.items()
+    }
     full = median_time([*dvc, "repro", "--force"])
     noop = median_time([*dvc, "repro"])
     floor = sum(floors.values()) + sum(computes.values())
@@ -67,8 +75,12 @@ def bench_pipeline() -> None:
     for name in STAGES:
         print(f"  {name:<9} import floor {floors[name]:6.2f} s   compute {computes[name]:6.2f} s")
     print(f"  floor: sum of imports + compute  {floor:6.2f} s")
-    print(f"  full repro --force               {full:6.2f} s   ratio {full / floor:.2f}x (target < {TARGETS['repro_ratio']}x)")
-    print(f"  no-op repro                      {noop:6.2f} s   (target < {TARGETS['noop_repro_s']} s)")
+    print(
+        f"  full repro --force               {full:6.2f} s   ratio {full / floor:.2f}x (target < {TARGETS['repro_ratio']}x)"
+    )
+    print(
+        f"  no-op repro                      {noop:6.2f} s   (target < {TARGETS['noop_repro_s']} s)"
+    )
 
 
 def bench_tests() -> None:
@@ -78,7 +90,9 @@ def bench_tests() -> None:
     full = median_time(pytest, rounds=1)
     print(f"tests (pytest, hypothesis profile {env_profile})")
     print(f"  floor: pytest --collect-only     {collect:6.2f} s")
-    print(f"  full suite                       {full:6.2f} s   ratio {full / collect:.2f}x (target < {TARGETS['test_s']:.0f} s)")
+    print(
+        f"  full suite                       {full:6.2f} s   ratio {full / collect:.2f}x (target < {TARGETS['test_s']:.0f} s)"
+    )
 
 
 def main() -> int:

@@ -17,6 +17,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.models.evaluate import positive_probability
 from {{ cookiecutter.package_name }}.models.golden import Reference
+
 from tests.golden.reference import reference
 
 TYPICAL_ROWS = 5

@@ -10,6 +10,7 @@ import functools
 
 from {{ cookiecutter.package_name }}.config import load_params
 from {{ cookiecutter.package_name }}.models.golden import Reference, train_reference
+
 from tests.conftest import PROJECT_ROOT
 
 

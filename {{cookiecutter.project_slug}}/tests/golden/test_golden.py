@@ -23,6 +23,7 @@ from {{ cookiecutter.package_name }}.models.golden import (
     prediction_moves,
     train_reference,
 )
+
 from tests.conftest import PROJECT_ROOT
 from tests.golden.reference import reference
 

@@ -82,3 +82,10 @@ def test_constant_and_missing_values_do_not_break_it(frame: pd.DataFrame) -> Non
     selector = CorrelationFilter(threshold=0.9).fit(with_constant)
     assert "constant" in selector.kept_features_, "a constant column correlates with nothing"
     assert np.isin(selector.kept_features_, with_constant.columns).all()
+
+
+def test_an_all_nan_column_is_kept_and_breaks_nothing() -> None:
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "empty": [np.nan] * 3, "a_again": [2.0, 4.0, 6.0]})
+    selector = CorrelationFilter(threshold=0.9).fit(frame)
+    assert list(selector.kept_features_) == ["a", "empty"]
+    assert list(selector.dropped_features_) == ["a_again"]

@@ -12,6 +12,7 @@ import pytest
 import {{ cookiecutter.package_name }} as package
 from {{ cookiecutter.package_name }}.cli import STAGES, main
 from {{ cookiecutter.package_name }}.config import ENVIRONMENT_VARIABLE
+
 from tests.conftest import PROJECT_ROOT
 
 

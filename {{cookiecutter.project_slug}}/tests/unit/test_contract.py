@@ -24,6 +24,7 @@ from {{ cookiecutter.package_name }}.data.contract import (
     read_dataset,
 )
 from {{ cookiecutter.package_name }}.data.files import DataFileError, atomic_path, read_csv
+
 from tests.conftest import PROJECT_ROOT
 from tests.unit.mini_dataset import CONTRACT, mini_frame, write_project
 

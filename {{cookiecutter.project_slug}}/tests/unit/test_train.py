@@ -15,6 +15,7 @@ from {{ cookiecutter.package_name }}.config import InputError, Params
 from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
 from {{ cookiecutter.package_name }}.models import evaluate, train
+
 from tests.unit.mini_dataset import write_project
 
 

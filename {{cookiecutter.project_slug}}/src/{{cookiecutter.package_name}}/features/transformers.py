@@ -51,6 +51,8 @@ def is_constant(spread: float, max_abs: float) -> bool:
 
 
 # --------------------------------------------------------------------------- helpers
+# scikit-learn ships no type hints, so its base classes are ``Any`` to mypy: each
+# transformer's class line carries ``type: ignore[misc]`` for subclassing them.
 
 
 def _fail(estimator: object, message: str) -> InputError:
@@ -147,6 +149,24 @@ def _max_abs(data: FloatArray) -> FloatArray:
     return _per_column(data, lambda values: float(np.max(np.abs(values))))
 
 
+def _stable_std(values: FloatArray) -> float:
+    """Population standard deviation, computed on values divided by their largest
+    magnitude so the squares neither underflow (values near 1e-160) nor overflow (near
+    1e160); the spread is then scaled back."""
+    largest = float(np.max(np.abs(values)))
+    if largest == 0.0:
+        return 0.0
+    return largest * float(np.std(values / largest))
+
+
+def _unit_magnitude(data: FloatArray) -> FloatArray:
+    """Each column divided by its largest magnitude (columns of zeros or NaN unchanged)."""
+    largest = _max_abs(data)
+    divisor = np.where(np.isnan(largest) | (largest == 0.0), 1.0, largest)
+    scaled: FloatArray = data / divisor
+    return scaled
+
+
 def _is_integer(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
@@ -227,7 +247,7 @@ class ColumnScaler(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         data = _validate_numeric(self, X, reset=True)
         if self.method == "standard":
             center = _per_column(data, lambda values: float(np.mean(values)))
-            spread = _per_column(data, lambda values: float(np.std(values)))
+            spread = _per_column(data, _stable_std)
         else:
             center = _per_column(data, lambda values: float(np.median(values)))
             spread = _per_column(
@@ -261,7 +281,10 @@ class CorrelationFilter(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     the columns in input order; each column still kept drops every LATER column whose
     absolute correlation with it exceeds ``threshold``. So the earlier column of a
     correlated pair survives, no two kept columns correlate above the threshold, and
-    every dropped column correlates above it with an earlier kept one.
+    every dropped column correlates above it with an earlier kept one. (The same
+    first-found-first-kept rule as feature-engine's ``DropCorrelatedFeatures``; cheaper
+    and easier to predict than ranking by mean correlation, as caret's
+    ``findCorrelation`` does.)
 
     Correlations use the rows where both columns are observed (NaN allowed). A constant
     column (see :func:`is_constant`) correlates with nothing (r is taken as 0, not NaN),
@@ -309,9 +332,10 @@ def absolute_correlations(data: FloatArray) -> FloatArray:
 
     The diagonal is 0 too: a column is not its own duplicate.
     """
+    data = _unit_magnitude(data)  # r is scale-free; this keeps products clear of underflow
     with np.errstate(invalid="ignore", divide="ignore"):
         correlation = pd.DataFrame(data).corr(method="pearson", min_periods=2).to_numpy(copy=True)
-    spread = _per_column(data, lambda values: float(np.std(values)))
+    spread = _per_column(data, _stable_std)
     max_abs = _max_abs(data)
     constant = np.array(
         [np.isnan(s) or is_constant(s, m) for s, m in zip(spread, max_abs, strict=True)],

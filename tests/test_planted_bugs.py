@@ -1,0 +1,106 @@
+"""Layer 3: the generated tests bite. Plant one bug at a time and watch `make test` fail.
+
+Each bug is a small, plausible edit of the kind a tired developer makes and a code
+review misses: the model still trains and predicts, just worse or differently (the
+seed article's fear: "it will produce some results; they just won't be accurate").
+The unmodified project passes `make check` (test_generated_project.py), so a failure
+here is the planted bug's doing. The terminal summary lists which tests caught each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from tests.conftest import PLANTED_BUGS_REPORT, Baker, BakedProject, ready_project
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("default")]
+
+
+@dataclass(frozen=True)
+class Bug:
+    name: str
+    file: str  # relative to the package folder
+    correct: str
+    planted: str
+
+
+BUGS = [
+    Bug(
+        "outlier clipping skipped",
+        "features/transformers.py",
+        "clipped: FloatArray = np.clip(data, self.lower_bounds_, self.upper_bounds_)",
+        "clipped: FloatArray = data",
+    ),
+    Bug(
+        "scaler centre computed over the whole matrix (wrong axis), not per column",
+        "features/transformers.py",
+        "center = _per_column(data, lambda values: float(np.mean(values)))",
+        "center = np.full(data.shape[1], float(np.nanmean(data)))",
+    ),
+    Bug(
+        "correlation filter drops the earlier member of a pair instead of the later",
+        "features/transformers.py",
+        "                keep[later & (correlation[column] > self.threshold)] = False",
+        "                if (later & keep & (correlation[column] > self.threshold)).any():\n"
+        "                    keep[column] = False",
+    ),
+    Bug(
+        "labels shuffled before training",
+        "models/train.py",
+        "    labels = target_labels(train[contract.target.column], contract)",
+        "    labels = target_labels(train[contract.target.column], contract)\n"
+        "    labels = np.random.default_rng(0).permutation(np.asarray(labels))",
+    ),
+    Bug(
+        "a feature silently dropped from the preprocessor",
+        "models/train.py",
+        "        params.features, contract.numeric_features, contract.categorical_features",
+        "        params.features, contract.numeric_features[:-1], contract.categorical_features",
+    ),
+    Bug(
+        "random seed removed from the train/test split",
+        "data/validate.py",
+        "random_state=seed",
+        "random_state=None",
+    ),
+    Bug(
+        "missing values imputed with zero instead of the learned statistic",
+        "features/transformers.py",
+        "filled: FloatArray = np.where(np.isnan(data), self.statistics_, data)",
+        "filled: FloatArray = np.where(np.isnan(data), 0.0, data)",
+    ),
+]
+FAILED_LINE = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
+
+
+@pytest.fixture
+def project(ready_projects: dict[str, BakedProject], session_baker: Baker) -> BakedProject:
+    return ready_project("default", ready_projects, session_baker)
+
+
+@pytest.mark.parametrize("bug", BUGS, ids=[bug.name for bug in BUGS])
+def test_generated_tests_catch_the_planted_bug(project: BakedProject, bug: Bug) -> None:
+    """With the bug planted, the generated project's `make test` fails."""
+    path = project.path / "src" / project.answers["package_name"] / bug.file
+    source = path.read_text(encoding="utf-8")
+    assert source.count(bug.correct) == 1, (
+        f"{bug.file}: the code this bug edits has changed; expected exactly one "
+        f"{bug.correct!r}. Update BUGS to match the template."
+    )
+    path.write_text(source.replace(bug.correct, bug.planted), encoding="utf-8")
+    try:
+        result = project.run("make", "test", check=False, timeout=600)
+    finally:
+        path.write_text(source, encoding="utf-8")
+    caught = sorted(set(FAILED_LINE.findall(result.stdout)))
+    PLANTED_BUGS_REPORT.parent.mkdir(exist_ok=True)
+    with PLANTED_BUGS_REPORT.open("a", encoding="utf-8") as report:
+        report.write(f"{bug.name}: caught by {len(caught)} test(s)\n")
+        report.writelines(f"    {test}\n" for test in caught[:8])
+        if len(caught) > 8:
+            report.write(f"    ... and {len(caught) - 8} more\n")
+    assert result.returncode != 0, f"`make test` passed with the bug planted: {bug.name}"
+    assert caught, f"`make test` failed without a failing test:\n{result.stdout[-3000:]}"
