@@ -52,6 +52,13 @@ def hermetic_env(home: Path) -> dict[str, str]:
     return env
 
 
+def _clip(text: str, keep: int = 4000) -> str:
+    """The start and the end of a long output: where a tool says what failed, and the end."""
+    if len(text) <= 2 * keep:
+        return text
+    return f"{text[:keep]}\n[... {len(text) - 2 * keep} characters ...]\n{text[-keep:]}"
+
+
 @dataclass
 class BakedProject:
     path: Path
@@ -86,7 +93,7 @@ class BakedProject:
         if check and result.returncode != 0:
             pytest.fail(
                 f"{' '.join(command)} exited {result.returncode} in {self.path}\n"
-                f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
+                f"--- stdout ---\n{_clip(result.stdout)}\n--- stderr ---\n{_clip(result.stderr)}"
             )
         return result
 
