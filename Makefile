@@ -23,19 +23,18 @@ uv:
 	@touch .venv
 
 .PHONY: demo
-demo: .venv ## Generate a project with the default answers in build/demo, set it up and run its checks
+demo: .venv ## Generate a project with the default answers in build/demo, set it up, run its checks and pipeline
 	rm -rf $(DEMO_DIR)
 	$(UV) run --no-sync cookiecutter --no-input --output-dir $(DEMO_DIR) .
-	$(MAKE) -C $(DEMO_DIR)/churn-model setup check
+	$(MAKE) -C $(DEMO_DIR)/churn-model setup check pipeline
 
 .PHONY: test
 test: .venv ## Run the template's tests: hooks, every option combination, generated projects
 	$(UV) run --no-sync pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: .venv ## Lint the template's own code (hooks, tests)
-	$(UV) run --no-sync ruff check hooks tests benchmarks
-	$(UV) run --no-sync ruff format --check hooks tests benchmarks
+lint: .venv ## Lint the template's own code with its pre-commit hooks (the Jinja tree is left alone)
+	$(UV) run --no-sync pre-commit run --all-files --show-diff-on-failure
 
 .PHONY: bench
 bench: .venv ## Time generation against the floor of cookiecutter itself

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import Baker, BakedProject
+from tests.conftest import BakedProject, Baker
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("gitlab-nocloud-proprietary")]
 
@@ -77,7 +77,11 @@ def test_runbook_trains_on_a_second_dataset(baker: Baker) -> None:
         source.write("Adelie,Atlantis,39.1,18.7,181.0,3750.0,male,2007\n")
     result = project.run("uv", "run", "--no-sync", "dvc", "repro", check=False)
     assert result.returncode != 0
-    error = next(body for language, body in blocks(project) if language == "text" and body.startswith("error:"))
+    error = next(
+        body
+        for language, body in blocks(project)
+        if language == "text" and body.startswith("error:")
+    )
     assert "column 'island' breaks rule isin" in error
     assert "column 'island' breaks rule isin" in result.stderr + result.stdout
     assert "'Atlantis'" in result.stderr + result.stdout

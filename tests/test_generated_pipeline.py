@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Baker, BakedProject, ready_project
+from tests.conftest import BakedProject, Baker, ready_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("default")]
 
@@ -41,7 +41,9 @@ def project(ready_projects: dict[str, BakedProject], session_baker: Baker) -> Ba
 
 
 def digests(project: BakedProject) -> dict[str, str]:
-    return {name: hashlib.sha256((project.path / name).read_bytes()).hexdigest() for name in OUTPUTS}
+    return {
+        name: hashlib.sha256((project.path / name).read_bytes()).hexdigest() for name in OUTPUTS
+    }
 
 
 def forget_local_copies(project: BakedProject) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import PLANTED_BUGS_REPORT, Baker, BakedProject, ready_project
+from tests.conftest import PLANTED_BUGS_REPORT, BakedProject, Baker, ready_project
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("default")]
 

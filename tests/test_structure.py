@@ -71,6 +71,8 @@ def check_options_applied(project: BakedProject) -> None:
             assert path in files, f"{path} missing for ci_provider={provider}"
             assert "make check" in project.read(path)
             assert "--locked" in project.read(path)
+            if provider == "github":  # Actions expressions survive rendering
+                assert "${{ hashFiles('uv.lock') }}" in project.read(path)
         else:
             assert not any(f.startswith(path.split("/")[0]) for f in files), f"{path} left over"
     assert not any(f.startswith(".licences") for f in files)
