@@ -101,3 +101,9 @@ def test_golden_comparison_is_direction_aware(direction: str, found: float, fail
     assert bool(problems) is fails
     if fails:
         assert problems[0].startswith(f"metric: golden 0.9, found {found:.6f}, tolerance 0.02")
+
+
+@pytest.mark.xfail(strict=True, reason="proves the gate can fail: no model reaches accuracy 1.01")
+def test_an_impossible_golden_fails_the_gate() -> None:
+    impossible = {"accuracy": {"value": 1.01, "tolerance": 0.0, "direction": "higher"}}
+    assert not metric_regressions(reference().metrics, impossible)
