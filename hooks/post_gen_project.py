@@ -50,8 +50,6 @@ def init_git(project: Path) -> str:
     """Create the repository and its first commit; return a note for the user."""
     if shutil.which("git") is None:
         return "NOTE: git was not found; run 'git init' yourself before 'make setup'."
-    if (project / ".git").exists():
-        return "NOTE: the project is already inside a git repository; no commit was made."
     init = _git(project, "init", "--quiet", "--initial-branch=main")
     if init.returncode != 0:
         return f"NOTE: 'git init' failed ({init.stderr.strip()}); run it yourself."

@@ -33,7 +33,8 @@ def hermetic_env(home: Path) -> dict[str, str]:
     HOME points at a temporary folder (Cookiecutter's replay files and git's config
     land there); git gets an identity from the environment; the uv download cache
     stays where it was, since it is a cache shared by design and re-downloading
-    every wheel would only make the tests slow.
+    every wheel would only make the tests slow. pre-commit's home is the temporary
+    one: the hooks are local, so it holds nothing worth sharing.
     """
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
     uv_cache = env.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
@@ -47,7 +48,7 @@ def hermetic_env(home: Path) -> dict[str, str]:
         GIT_COMMITTER_NAME="Template Tests",
         GIT_COMMITTER_EMAIL="tests@example.com",
         DVC_NO_ANALYTICS="1",
-        PRE_COMMIT_HOME=str(Path(uv_cache).parent / "pre-commit"),
+        PRE_COMMIT_HOME=str(home / ".cache" / "pre-commit"),
     )
     return env
 
@@ -134,9 +135,16 @@ class Baker:
             os.environ.clear()
             os.environ.update(saved)
         project = Path(path)
+        # The answers as the project got them: plain defaults, first choices, the
+        # derived names read back from the output, then what the test passed.
         context = {
-            key: str(value[0]) for key, value in QUESTIONS.items() if isinstance(value, list)
+            key: value
+            for key, value in QUESTIONS.items()
+            if isinstance(value, str) and not key.startswith("_") and "{{" not in value
         }
+        context.update(
+            {key: str(value[0]) for key, value in QUESTIONS.items() if isinstance(value, list)}
+        )
         context.update(
             project_slug=project.name,
             package_name=next((project / "src").iterdir()).name,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import string
 import subprocess
 import sys
 from pathlib import Path
@@ -221,8 +220,18 @@ def test_init_git_without_identity_explains(
         assert "git commit" in note
 
 
-def test_project_name_alphabet_is_documented() -> None:
-    """The punctuation the hook accepts is exactly what its error message lists."""
-    listed = set(" ._-()&+,'")
-    assert set(pre_gen.PROJECT_NAME_PUNCTUATION) == listed
-    assert all(c not in string.ascii_letters for c in listed)
+@pytest.mark.parametrize("character", sorted(pre_gen.PROJECT_NAME_PUNCTUATION))
+def test_accepted_punctuation_is_listed_in_the_error(character: str) -> None:
+    """Each punctuation mark the hook accepts passes, and the refusal message lists it."""
+    pre_gen.check_project_name(f"A{character}b")
+    with pytest.raises(pre_gen.AnswerError) as error:
+        pre_gen.check_project_name("A!b")
+    listed = str(error.value).split("using", 1)[1]
+    assert character.strip() in listed
+
+
+@pytest.mark.parametrize("character", ["!", '"', "/", "\\", "{", "}", "`", "$", ";"])
+def test_other_punctuation_is_refused(character: str) -> None:
+    """Punctuation outside the documented list is refused."""
+    with pytest.raises(pre_gen.AnswerError, match="project_name"):
+        pre_gen.check_project_name(f"A{character}b")

@@ -100,8 +100,10 @@ def check_answers_substituted(project: BakedProject) -> None:
         answers["package_name"]: f"{answers['package_name']}.cli:main"
     }
     readme = project.read("README.md")
-    for key in ("project_name", "team", "cost_centre"):
-        assert project.answers.get(key, "") in readme, f"{key} not in README.md"
+    for key in ("project_name", "description", "team", "cost_centre"):
+        assert project.answers[key] in readme, f"{key} {project.answers[key]!r} not in README.md"
+    assert project.answers["author_name"] in project.read("LICENSE")
+    assert f'email = "{answers["author_email"]}"' in project.read("pyproject.toml")
 
 
 @pytest.mark.parametrize("combination", COMBINATIONS, ids=combination_id)
