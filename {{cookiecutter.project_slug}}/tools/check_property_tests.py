@@ -1,14 +1,22 @@
-"""Every public feature transformer has a property test.
+"""Every feature transformer has a property test and passes scikit-learn's estimator checks.
 
-A transformer is a class defined in ``src/<package>/features/`` whose name does not
-start with ``_`` and that defines (or inherits from a class defined there) both
-``fit`` and ``transform``. It is covered when its name appears in a test module under
-``tests/property/`` that uses hypothesis's ``@given`` (as a name, an import or a
-decorator anywhere in the module). The check reads source with ``ast`` and imports
-nothing, so it runs in milliseconds as a pre-commit hook and in ``make conventions``.
+The transformers are the classes named in ``__all__`` of
+``src/<package>/features/transformers.py``: the one list that says what the module
+offers (functions listed there are helpers and need neither). Each must be
+
+- used in a test module under ``tests/property/`` that uses hypothesis's ``@given``
+  (as a name, an import or a decorator anywhere in the module), and
+- instantiated in ``tests/unit/test_transformers_sklearn.py`` (an entry of the list
+  given to ``parametrize_with_checks``): importing it there is not enough.
+
+A public class in that module with ``fit`` and ``transform`` (its own or inherited from
+a class defined there) that is missing from ``__all__`` fails too, so a new transformer
+cannot dodge both checks by staying out of the list. The check reads source with
+``ast`` and imports nothing, so it runs in milliseconds as a pre-commit hook and in
+``make conventions``.
 
 Usage: ``python tools/check_property_tests.py [PROJECT_ROOT]`` (default: the current
-directory). Exit 1, with one line per uncovered transformer, if any is uncovered.
+directory). Exit 1, with one line per problem, if any transformer is not covered.
 """
 
 from __future__ import annotations
@@ -20,6 +28,13 @@ from pathlib import Path
 
 PROGRAM = "tools/check_property_tests.py"
 REQUIRED_METHODS = frozenset({"fit", "transform"})
+TRANSFORMERS_MODULE = "features/transformers.py"
+PROPERTY_DIR = Path("tests/property")
+ESTIMATOR_CHECKS = Path("tests/unit/test_transformers_sklearn.py")
+
+
+class ProjectError(Exception):
+    """The project does not have the layout the check reads."""
 
 
 @dataclass(frozen=True)
@@ -45,35 +60,95 @@ def _base_names(node: ast.ClassDef) -> list[str]:
     return names
 
 
-def find_transformers(features_dir: Path, root: Path) -> list[Transformer]:
-    """Public classes under ``features_dir`` with ``fit`` and ``transform``.
+def _parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
-    Methods inherited from another class in the same package count (a private base
-    class may hold ``transform``); methods from outside (scikit-learn's mixins) do not
-    need to, since ``fit`` and ``transform`` are what each transformer writes itself.
+
+def exported_names(tree: ast.Module, where: str) -> list[str]:
+    """The strings of the module's ``__all__ = [...]`` (or a tuple)."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets):
+            if isinstance(value, ast.List | ast.Tuple) and all(
+                isinstance(item, ast.Constant) and isinstance(item.value, str)
+                for item in value.elts
+            ):
+                return [str(item.value) for item in value.elts if isinstance(item, ast.Constant)]
+            raise ProjectError(f"{where}: __all__ must be a literal list of names")
+    raise ProjectError(f"{where}: no __all__; expected the list of the module's transformers")
+
+
+def transformer_classes(tree: ast.Module) -> dict[str, int]:
+    """Public classes of the module with ``fit`` and ``transform``: name -> line.
+
+    Methods inherited from another class of the same module count (a private base
+    class may hold ``transform``); scikit-learn's mixins do not need to, since ``fit``
+    and ``transform`` are what each transformer writes itself.
     """
-    classes: dict[str, tuple[ast.ClassDef, Path]] = {}
-    for path in sorted(features_dir.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef):
-                classes.setdefault(node.name, (node, path))
+    classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
 
     def methods(name: str, seen: frozenset[str] = frozenset()) -> set[str]:
         if name not in classes or name in seen:
             return set()
-        node, _ = classes[name]
+        node = classes[name]
         found = _class_methods(node)
         for base in _base_names(node):
             found |= methods(base, seen | {name})
         return found
 
-    found = [
-        Transformer(name, path.relative_to(root), node.lineno)
-        for name, (node, path) in classes.items()
+    return {
+        name: node.lineno
+        for name, node in classes.items()
         if not name.startswith("_") and methods(name) >= REQUIRED_METHODS
+    }
+
+
+def transformers_module(root: Path) -> Path:
+    found = sorted((root / "src").glob(f"*/{TRANSFORMERS_MODULE}"))
+    if len(found) != 1:
+        raise ProjectError(
+            f"{root}: expected one src/<package>/{TRANSFORMERS_MODULE}, found {len(found)}"
+        )
+    return found[0]
+
+
+def find_transformers(root: Path) -> tuple[list[Transformer], list[str]]:
+    """The transformers of ``__all__``, and problems with the list itself."""
+    path = transformers_module(root)
+    relative = path.relative_to(root)
+    tree = _parse(path)
+    exported = exported_names(tree, str(relative))
+    classes = transformer_classes(tree)
+    defined: dict[str, ast.stmt] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef):
+            defined[node.name] = node
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            defined.update((t.id, node) for t in targets if isinstance(t, ast.Name))
+    problems = [
+        f"{name} ({relative}:{line}) has fit and transform but is not in __all__; "
+        "expected every public transformer listed there"
+        for name, line in classes.items()
+        if name not in exported
     ]
-    return sorted(found, key=lambda item: (str(item.path), item.line))
+    problems += [
+        f"{relative}: __all__ names {name!r}, which the module does not define"
+        for name in exported
+        if name not in defined
+    ]
+    # Functions in __all__ are helpers, not transformers.
+    transformers = [
+        Transformer(name, relative, defined[name].lineno)
+        for name in exported
+        if isinstance(defined.get(name), ast.ClassDef)
+    ]
+    return transformers, problems
 
 
 def _uses_given(tree: ast.Module) -> bool:
@@ -104,25 +179,42 @@ def covered_names(property_dir: Path) -> set[str]:
     """Names used in test modules under ``property_dir`` that use ``@given``."""
     covered: set[str] = set()
     for path in sorted(property_dir.rglob("test_*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = _parse(path)
         if _uses_given(tree):
             covered |= _names_used(tree)
     return covered
 
 
-def features_dirs(root: Path) -> list[Path]:
-    return sorted(path for path in (root / "src").glob("*/features") if path.is_dir())
+def instantiated_names(path: Path) -> set[str]:
+    """Names called in ``path`` (``Imputer(...)``, ``transformers.Imputer(...)``)."""
+    if not path.is_file():
+        return set()
+    called: set[str] = set()
+    for node in ast.walk(_parse(path)):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name):
+                called.add(node.func.id)
+            elif isinstance(node.func, ast.Attribute):
+                called.add(node.func.attr)
+    return called
 
 
-def uncovered(root: Path) -> list[Transformer]:
-    property_dir = root / "tests" / "property"
-    covered = covered_names(property_dir) if property_dir.is_dir() else set()
-    return [
-        transformer
-        for directory in features_dirs(root)
-        for transformer in find_transformers(directory, root)
-        if transformer.name not in covered
-    ]
+def problems(root: Path) -> list[str]:
+    """One message per uncovered transformer (or problem with ``__all__``)."""
+    transformers, found = find_transformers(root)
+    property_dir = root / PROPERTY_DIR
+    with_properties = covered_names(property_dir) if property_dir.is_dir() else set()
+    checked = instantiated_names(root / ESTIMATOR_CHECKS)
+    for transformer in transformers:
+        where = f"{transformer.name} ({transformer.path}:{transformer.line})"
+        if transformer.name not in with_properties:
+            found.append(f"{where} has no property test in {PROPERTY_DIR}/")
+        if transformer.name not in checked:
+            found.append(
+                f"{where} is not run through scikit-learn's estimator checks; expected an "
+                f"instance in the list given to parametrize_with_checks in {ESTIMATOR_CHECKS}"
+            )
+    return found
 
 
 def main(argv: list[str]) -> int:
@@ -130,14 +222,14 @@ def main(argv: list[str]) -> int:
     if not (root / "src").is_dir():
         print(f"{PROGRAM}: {root}: no src/ folder; expected the project root", file=sys.stderr)
         return 2
-    missing = uncovered(root)
-    for transformer in missing:
-        print(
-            f"{PROGRAM}: {transformer.name} ({transformer.path}:{transformer.line}) "
-            "has no property test in tests/property/",
-            file=sys.stderr,
-        )
-    return 1 if missing else 0
+    try:
+        found = problems(root)
+    except ProjectError as error:
+        print(f"{PROGRAM}: {error}", file=sys.stderr)
+        return 2
+    for problem in found:
+        print(f"{PROGRAM}: {problem}", file=sys.stderr)
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

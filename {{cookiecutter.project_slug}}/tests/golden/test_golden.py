@@ -28,6 +28,13 @@ from tests.conftest import PROJECT_ROOT
 from tests.golden.reference import reference
 
 GOLDEN_DIR = Path(__file__).parent
+# Ends every failure that a deliberate change could explain.
+IF_INTENDED = (
+    "\nIf this change was intended (a new feature, model or dataset): run "
+    "`make golden-update`, review the old-against-new diff it prints, and commit "
+    "tests/golden/ with the reason in the commit message. If not, the change made "
+    "the model worse: find it before merging."
+)
 
 
 def _golden(name: str) -> Any:
@@ -41,12 +48,16 @@ PREDICTIONS = _golden("predictions.json")
 @pytest.mark.parametrize("name", sorted(METRICS))
 def test_metric_is_no_worse_than_its_golden(name: str) -> None:
     problems = metric_regressions(reference().metrics, {name: METRICS[name]})
-    assert not problems, "; ".join(problems)
+    assert not problems, "; ".join(problems) + IF_INTENDED
 
 
 def test_every_reported_metric_has_a_golden() -> None:
     """A new metric needs a golden (make golden-update), or nothing would guard it."""
-    assert set(reference().metrics) == set(METRICS) == set(DIRECTIONS)
+    found, golden = set(reference().metrics), set(METRICS)
+    assert found == golden == set(DIRECTIONS), (
+        f"metrics reported {sorted(found)}, goldens {sorted(golden)}, directions "
+        f"{sorted(DIRECTIONS)}; expected the same names in all three" + IF_INTENDED
+    )
 
 
 def test_golden_predictions_have_not_moved() -> None:
@@ -54,7 +65,9 @@ def test_golden_predictions_have_not_moved() -> None:
     inputs = read_dataset(GOLDEN_DIR / "inputs.csv", model.contract)
     found = golden_predictions(model.pipeline, inputs, model.contract)
     problems = prediction_moves(found, PREDICTIONS["probabilities"], PREDICTIONS["tolerance"])
-    assert not problems, f"{len(problems)} golden prediction(s) moved: " + "; ".join(problems[:5])
+    assert not problems, (
+        f"{len(problems)} golden prediction(s) moved: " + "; ".join(problems[:5]) + IF_INTENDED
+    )
 
 
 def test_training_from_scratch_is_repeatable() -> None:

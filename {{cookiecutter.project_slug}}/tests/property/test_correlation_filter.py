@@ -57,6 +57,15 @@ def test_no_pair_above_threshold_survives_and_the_later_column_goes(
             f"dropped {name!r}, but no EARLIER kept column correlates with it above "
             f"{threshold}: the rule keeps the earlier column of a pair and drops the later"
         )
+    reasons = {dropped: (partner, r) for dropped, partner, r in selector.drop_reasons_}
+    assert list(reasons) == dropped, "every dropped column has one reason, in input order"
+    for name, (partner, r) in reasons.items():
+        assert partner in kept, f"{name!r} is reported dropped for {partner!r}, not kept"
+        assert position[partner] < position[name], f"{partner!r} does not come before {name!r}"
+        assert abs(r - oracle_correlation(frame, partner, name)) < 1e-6, (
+            f"reported |r| = {r} for {name!r} and {partner!r}, oracle says otherwise"
+        )
+        assert r > threshold - MARGIN, f"reported |r| = {r} is not above {threshold}"
 
 
 @given(frame=correlated_frames(), data=st.data())

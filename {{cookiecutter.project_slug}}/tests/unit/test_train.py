@@ -16,7 +16,7 @@ from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
 from {{ cookiecutter.package_name }}.models import evaluate, train
 
-from tests.unit.mini_dataset import write_project
+from tests.unit.mini_dataset import mini_frame, write_project
 
 
 @pytest.fixture
@@ -107,3 +107,28 @@ def test_features_contract_refuses_non_float_columns() -> None:
 def test_evaluate_without_a_model_says_what_to_run(project: Params) -> None:
     with pytest.raises(InputError, match="model not found; run `dvc repro train` first"):
         evaluate.run(project)
+
+
+def test_train_reports_which_columns_the_correlation_filter_dropped_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A unit copy of a column is dropped; train names it, its kept partner and |r|."""
+    frame = mini_frame()
+    frame.insert(3, "height_cm", frame["height"] * 100 + 0.01)
+    params = write_project(tmp_path, frame)
+    contract = Path(params.data.contract)
+    text = contract.read_text(encoding="utf-8")
+    contract.write_text(
+        text.replace("  colour:", "  height_cm: {dtype: float, nullable: true}\n  colour:"),
+        encoding="utf-8",
+    )
+    validate.run(params)
+    capsys.readouterr()
+    train.run(params)
+    out = capsys.readouterr().out
+    assert (
+        "train: correlation filter dropped 'height_cm': |r| = 1.000 with the kept column "
+        "'height', above features.correlation.threshold 0.95"
+    ) in out
+    pipeline = joblib.load(params.train.model_path)
+    assert train.correlation_drops(pipeline) == [("height_cm", "height", pytest.approx(1.0))]

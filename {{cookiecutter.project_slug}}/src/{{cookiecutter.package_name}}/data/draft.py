@@ -11,8 +11,11 @@ The draft is a starting point, not a verdict: docs/adding-a-dataset.md says what
 from __future__ import annotations
 
 import math
+import re
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -22,6 +25,29 @@ from {{ cookiecutter.package_name }}.data.files import read_csv, write_text
 MAX_CATEGORIES = 50
 # Bounds are widened by this share of the observed range on each side.
 MARGIN = 0.5
+# A column named with one of these words is measured, so typed float even when this
+# sample's values are whole (a weight of 70 kg today is 70.5 kg tomorrow). `int` is
+# for counts and codes: a whole-valued column without such a word, written without a
+# decimal point anywhere in the file.
+MEASUREMENT_WORDS = frozenset(
+    {
+        # quantities
+        *("weight", "height", "length", "width", "depth", "mass", "distance"),
+        *("area", "volume", "temperature", "temp", "duration", "speed", "pressure"),
+        *("price", "cost", "amount", "income", "salary", "balance", "ratio", "rate"),
+        *("percent", "percentage", "pct", "bmi", "density", "latitude", "longitude"),
+        # units
+        *("mm", "cm", "km", "kg", "mg", "lb", "lbs", "oz", "ml", "sec", "secs", "seconds"),
+        *("minutes", "hours", "kwh", "usd", "eur", "gbp"),
+        "g",
+        "m",
+    }
+)
+# A date or date-time as text: 2007-11-01, 2007-11-01 13:45[:30], 2007/11/01, 11/01/2007.
+DATE_PATTERN = (
+    r"\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
+)
 
 
 def _key(name: str) -> str:
@@ -42,11 +68,14 @@ def _round(value: float, up: bool) -> float | int:
     return int(rounded) if step >= 1 else round(rounded, 12)
 
 
-def _bounds(values: pd.Series) -> str:
+def _bounds(values: pd.Series, integer: bool = False) -> str:
+    """Widened bounds; whole numbers for an ``int`` column (never ``min: 0.5``)."""
     low, high = float(values.min()), float(values.max())
     margin = (high - low) * MARGIN
-    minimum = 0 if low >= 0 and low - margin < 0 else _round(low - margin, up=False)
-    maximum = _round(high + margin, up=True)
+    minimum: float | int = 0 if low >= 0 and low - margin < 0 else _round(low - margin, up=False)
+    maximum: float | int = _round(high + margin, up=True)
+    if integer:
+        minimum, maximum = math.floor(minimum), math.ceil(maximum)
     return f"min: {minimum}, max: {maximum}"
 
 
@@ -59,7 +88,62 @@ def _identifier(values: pd.Series) -> bool:
     return len(values) > MAX_CATEGORIES and bool(values.is_unique)
 
 
-def _column(name: str, series: pd.Series) -> str:
+def _words(name: str) -> set[str]:
+    """The lower-case words of a column name: ``bodyMass_kg`` -> {body, mass, kg}."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return {word.lower() for word in re.split(r"[^A-Za-z0-9]+", spaced) if word}
+
+
+def _measurement(name: str) -> str | None:
+    """The word of ``name`` that says the column is measured, not counted (or None)."""
+    found = sorted(_words(name) & MEASUREMENT_WORDS)
+    return found[0] if found else None
+
+
+def _written_with_decimals(present: pd.Series, texts: pd.Series | None) -> bool:
+    """Whether any cell of the column is written with a decimal point or exponent (70.0).
+
+    Without the texts, the parsed type answers: pandas reads ``70.0`` as a float.
+    """
+    if texts is None:
+        return not pd.api.types.is_integer_dtype(present)
+    return bool(texts.dropna().astype("str").str.contains(r"[.eE]", regex=True).any())
+
+
+def _whole(values: pd.Series) -> bool:
+    numbers = values.astype("float64")
+    return bool(np.isfinite(numbers).all() and (numbers % 1 == 0).all())
+
+
+def _dates(values: pd.Series) -> tuple[str, str] | None:
+    """The first and last date if every value is a date (2007-11-01, 11/01/2007, ...)."""
+    texts = values.astype("str").str.strip()
+    if not texts.str.fullmatch(DATE_PATTERN).all():
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "could not infer format": the pattern checked it
+        parsed = pd.to_datetime(texts, errors="coerce", format="mixed")
+    if parsed.isna().any():
+        return None
+    return str(texts.iloc[int(parsed.argmin())]), str(texts.iloc[int(parsed.argmax())])
+
+
+def _numeric(name: str, present: pd.Series, texts: pd.Series | None) -> tuple[list[str], str]:
+    """Rules and a note for a numeric column: ``int`` only for whole counts and codes."""
+    whole = _whole(present)
+    if not whole or _written_with_decimals(present, texts):
+        return ["dtype: float", _bounds(present)], _observed(present)
+    measured = _measurement(name)
+    if measured is not None:
+        return (
+            ["dtype: float", _bounds(present)],
+            f"{_observed(present)}; whole numbers here, but {measured!r} names a "
+            "measurement: float, so 70.5 is accepted too",
+        )
+    return ["dtype: int", _bounds(present, integer=True)], _observed(present)
+
+
+def _column(name: str, series: pd.Series, texts: pd.Series | None = None) -> str:
     rules: list[str] = []
     notes: list[str] = []
     present = series.dropna()
@@ -67,25 +151,30 @@ def _column(name: str, series: pd.Series) -> str:
         raise InputError(f"column {name!r}: every cell is empty; drop it from the CSV")
     if pd.api.types.is_bool_dtype(present):
         rules.append("dtype: bool")
-    elif pd.api.types.is_integer_dtype(present) and _identifier(present):
+    elif pd.api.types.is_numeric_dtype(present) and _whole(present) and _identifier(present):
         rules += ["dtype: int", "unique: true", "feature: false"]
         notes.append("every value distinct: an identifier? if not, feature: true and bounds")
     elif pd.api.types.is_numeric_dtype(present):
-        # Integers only when the file has no decimal point in the column: a measurement
-        # that happens to be whole today (181.0 mm) must still accept 181.5 tomorrow.
-        kind = "int" if pd.api.types.is_integer_dtype(present) else "float"
-        rules += [f"dtype: {kind}", _bounds(present)]
-        notes.append(_observed(present))
+        numeric_rules, note = _numeric(name, present, texts)
+        rules += numeric_rules
+        notes.append(note)
     else:
         distinct = sorted(present.astype("str").unique())
-        if _identifier(present):
+        dates = _dates(present)
+        if dates is not None:
+            rules += ["dtype: category", "feature: false"]
+            notes.append(
+                f"a date ({dates[0]} .. {dates[1]}): contracts have no date type, so it is "
+                "kept out of the model; derive features from it in features/ to use it"
+            )
+        elif _identifier(present):
             rules += ["dtype: category", "unique: true", "feature: false"]
             notes.append("every value distinct: an identifier?")
         elif len(distinct) > MAX_CATEGORIES:
-            raise InputError(
-                f"column {name!r}: {len(distinct)} distinct text values; expected at most "
-                f"{MAX_CATEGORIES} categories (free text is not a feature this pipeline "
-                "handles: drop the column from the CSV)"
+            rules += ["dtype: category", "feature: false"]
+            notes.append(
+                f"free text? {len(distinct)} distinct values, more than {MAX_CATEGORIES} "
+                "categories: kept out of the model (a text feature needs code in features/)"
             )
         else:
             flow = yaml.safe_dump(distinct, default_flow_style=True).strip()
@@ -98,8 +187,18 @@ def _column(name: str, series: pd.Series) -> str:
     return f"  {_key(name)}: {flow}{comment}"
 
 
-def draft(frame: pd.DataFrame, target: str, name: str, source: str) -> str:
-    """The YAML text of a draft contract for ``frame`` with label column ``target``."""
+def draft(
+    frame: pd.DataFrame,
+    target: str,
+    name: str,
+    source: str,
+    texts: pd.DataFrame | None = None,
+) -> str:
+    """The YAML text of a draft contract for ``frame`` with label column ``target``.
+
+    ``texts`` is the same file read as text, cell by cell: it tells ``181`` from
+    ``181.0``, which the parsed numbers cannot.
+    """
     if target not in frame.columns:
         raise InputError(f"{source}: no target column {target!r}; found {list(frame.columns)}")
     classes = frame[target].dropna()
@@ -115,6 +214,10 @@ def draft(frame: pd.DataFrame, target: str, name: str, source: str) -> str:
     lines = [
         f"# Draft contract for {source}, written by draft-contract: review every line",
         "# (docs/adding-a-dataset.md). Bounds are widened beyond the observed range.",
+        "# int: whole numbers written without a decimal point, in a column whose name",
+        "# does not name a measurement (weight, length, price, _kg, _mm, ...); measurements",
+        "# are float even when this sample's values are whole. Dates and free text are",
+        "# kept out of the model (feature: false): the pipeline has no features for them.",
         f"name: {name}",
         f"description: {yaml.safe_dump(f'{name} ({len(frame)} rows)', default_style=chr(34)).strip()}",
         "target:",
@@ -124,12 +227,18 @@ def draft(frame: pd.DataFrame, target: str, name: str, source: str) -> str:
         "  # the class whose probability the model reports: choose deliberately",
         "columns:",
     ]
-    lines += [_column(str(column), frame[column]) for column in frame.columns if column != target]
+    lines += [
+        _column(str(column), frame[column], None if texts is None else texts[column])
+        for column in frame.columns
+        if column != target
+    ]
     return "\n".join(lines) + "\n"
 
 
 def run(csv: Path, target: str, output: Path | None) -> None:
-    text = draft(read_csv(csv), target, (output or csv).stem, str(csv))
+    frame = read_csv(csv)
+    texts = read_csv(csv, dtype={str(column): "str" for column in frame.columns})
+    text = draft(frame, target, (output or csv).stem, str(csv), texts)
     if output is None:
         print(text, end="")
         return

@@ -33,6 +33,18 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from {{ cookiecutter.package_name }}.config import InputError
 
+# The transformers this module offers. tools/check_property_tests.py reads this list:
+# each one needs a property test (tests/property/) and an entry in the scikit-learn
+# estimator checks (tests/unit/test_transformers_sklearn.py).
+__all__ = [
+    "CategoryEncoder",
+    "ColumnScaler",
+    "CorrelationFilter",
+    "Imputer",
+    "NonLinearExpander",
+    "QuantileClipper",
+]
+
 FloatArray = npt.NDArray[np.float64]
 NameArray = npt.NDArray[np.object_]
 
@@ -291,7 +303,8 @@ class CorrelationFilter(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     so it is kept unless another filter removes it.
 
     Learned: ``support_`` (boolean mask over the input columns), ``kept_features_``,
-    ``dropped_features_`` (names).
+    ``dropped_features_`` (names), and ``drop_reasons_``: for each dropped column, in
+    input order, ``(dropped, kept_partner, |r|)``, so a report can say why.
     """
 
     def __init__(self, threshold: float = 0.95) -> None:
@@ -303,14 +316,25 @@ class CorrelationFilter(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         data = _validate_numeric(self, X, reset=True)
         correlation = absolute_correlations(data)
         keep = np.ones(data.shape[1], dtype=bool)
+        partner = np.full(data.shape[1], -1)
         for column in range(data.shape[1]):
             if keep[column]:
                 later = np.arange(data.shape[1]) > column
+                partner[later & keep & (correlation[column] > self.threshold)] = column
                 keep[later & (correlation[column] > self.threshold)] = False
         names = np.asarray(_column_names(self, data.shape[1]), dtype=object)
         self.support_ = keep
         self.kept_features_ = names[keep]
         self.dropped_features_ = names[~keep]
+        self.drop_reasons_ = [
+            (
+                str(names[index]),
+                str(names[partner[index]]),
+                float(correlation[partner[index], index]),
+            )
+            for index in np.flatnonzero(~keep)
+            if partner[index] >= 0
+        ]
         return self
 
     def transform(self, X: Any) -> FloatArray:

@@ -8,6 +8,10 @@ from the data contract, never from guessing at pandas dtypes.
 After fitting, the transformed training matrix is held to a second contract (every
 feature a finite float): a NaN or infinity that slipped through preprocessing would
 otherwise surface only as a worse model.
+
+The correlation filter drops columns silently by nature; ``run`` prints each dropped
+column with the kept column it duplicates and their correlation, and the reasons stay
+in the saved model (``drop_reasons_`` of the filter, see :func:`correlation_drops`).
 """
 
 from __future__ import annotations
@@ -83,6 +87,28 @@ def fit(train: pd.DataFrame, params: Params, contract: Contract) -> Any:
     return pipeline
 
 
+def correlation_drops(pipeline: Any) -> list[tuple[str, str, float]]:
+    """``(dropped, kept partner, |r|)`` for each column the correlation filter dropped.
+
+    Empty when the filter is disabled or there are no numeric columns.
+    """
+    numeric = pipeline.named_steps["features"].named_transformers_.get("numeric")
+    steps = getattr(numeric, "named_steps", {})
+    decorrelate = steps.get("decorrelate")
+    reasons: list[tuple[str, str, float]] = getattr(decorrelate, "drop_reasons_", [])
+    return list(reasons)
+
+
+def correlation_report(pipeline: Any, params: Params) -> list[str]:
+    """One line per dropped column: which, why (its kept partner) and the coefficient."""
+    threshold = params.features.correlation.threshold
+    return [
+        f"train: correlation filter dropped {dropped!r}: |r| = {r:.3f} with the kept column "
+        f"{partner!r}, above features.correlation.threshold {threshold}"
+        for dropped, partner, r in correlation_drops(pipeline)
+    ]
+
+
 def save(pipeline: Any, path: str) -> None:
     with atomic_path(path) as temporary:
         joblib.dump(pipeline, temporary)
@@ -93,6 +119,8 @@ def run(params: Params) -> None:
     train = read_dataset(params.data.train_path, contract)
     pipeline = fit(train, params, contract)
     save(pipeline, params.train.model_path)
+    for line in correlation_report(pipeline, params):
+        print(line)
     print(
         f"train: {params.train.model} on {len(train)} rows x {len(contract.feature_columns)} "
         f"features -> {params.train.model_path}"
