@@ -51,6 +51,17 @@ INVALID = [
     ("project_slug", "-churn", "is not valid"),
     ("package_name", "sklearn", "is the name of one of the project's dependencies"),
     ("package_name", "dvc", "is the name of one of the project's dependencies"),
+    # Locked only as dependencies of dependencies: the project's CLI imports them too.
+    ("package_name", "packaging", "is the name of one of the project's dependencies"),
+    ("package_name", "click", "is the name of one of the project's dependencies"),
+    ("package_name", "rich", "is the name of one of the project's dependencies"),
+    ("package_name", "tomlkit", "is the name of one of the project's dependencies"),
+    ("package_name", "attr", "is the name of one of the project's dependencies"),
+    ("package_name", "dateutil", "is the name of one of the project's dependencies"),
+    ("project_slug", "python-dateutil", "is the name of one of the project's dependencies"),
+    ("project_slug", "con", "is a device name Windows reserves"),
+    ("package_name", "lpt1", "is a device name Windows reserves"),
+    ("project_slug", "", "project_slug '' is not valid"),
     ("package_name", "test", "is reserved by the project layout"),
     ("package_name", "class", "is a Python keyword"),
     ("package_name", "match", "is a Python keyword"),
@@ -91,53 +102,82 @@ def test_validate_names_the_bad_answer(key: str, value: str, message: str) -> No
     assert message in str(error.value)
 
 
+def refusal_lines(error: BaseException, capfd: pytest.CaptureFixture[str]) -> list[str]:
+    """Everything a Python caller is told: the exception's text and what went to stderr/stdout."""
+    captured = capfd.readouterr()
+    return [*str(error).splitlines(), *captured.err.splitlines(), *captured.out.splitlines()]
+
+
 @pytest.mark.parametrize(("key", "value", "message"), INVALID)
 def test_bad_answer_fails_generation_with_one_line(
     baker: Baker, capfd: pytest.CaptureFixture[str], key: str, value: str, message: str
 ) -> None:
-    """Generation stops with exactly one ERROR line on stderr and leaves no directory."""
+    """Generation stops with exactly one ERROR line and creates nothing.
+
+    local_extensions.py checks the final answers with the hook's rules before
+    Cookiecutter creates the project folder, so the line is the exception's text.
+    """
     answers = {k: v for k, v in VALID.items() if k in ("project_slug", "package_name")}
+    capfd.readouterr()
     if key in pre_gen.CHOICES:
-        # Cookiecutter checks choice answers itself, before any hook runs.
+        # Cookiecutter checks choice answers itself, before any template code runs.
         with pytest.raises(ValueError, match="provided for choice variable"):
             baker.bake(**{**answers, key: value})
         assert list((baker.root / f"bake-{baker.count}").iterdir()) == []
         return
-    with pytest.raises(FailedHookException):
+    with pytest.raises(FailedHookException) as error:
         baker.bake(**{**answers, key: value})
-    lines = capfd.readouterr().err.strip().splitlines()
+    lines = refusal_lines(error.value, capfd)
     assert len(lines) == 1, lines
     assert lines[0].startswith("ERROR: ")
     assert message in lines[0]
     assert list((baker.root / f"bake-{baker.count}").iterdir()) == []
 
 
-def test_command_line_error_is_one_stderr_line(tmp_path: Path) -> None:
-    """Through the real `cookiecutter` command: exit 1, one stderr line, nothing left behind."""
-    output = tmp_path / "out"
-    output.mkdir()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cookiecutter",
-            "--no-input",
-            "-o",
-            str(output),
-            str(TEMPLATE_DIR),
-            "package_name=sklearn",
-        ],
+def run_cookiecutter(
+    tmp_path: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real `cookiecutter` command, run from an unrelated folder with a throwaway home."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "cookiecutter", *args],
+        cwd=tmp_path,
+        input=stdin,
         capture_output=True,
         text=True,
-        env=hermetic_env(tmp_path),
+        env=hermetic_env(home),
         check=False,
     )
+
+
+def test_command_line_error_is_one_line(tmp_path: Path) -> None:
+    """Through the real `cookiecutter` command: exit 1, one line in all, nothing left behind."""
+    output = tmp_path / "out"
+    output.mkdir()
+    result = run_cookiecutter(
+        tmp_path, "--no-input", "-o", str(output), str(TEMPLATE_DIR), "package_name=sklearn"
+    )
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
+    assert (result.stdout + result.stderr).strip().splitlines() == [
         "ERROR: package_name 'sklearn' is the name of one of the project's dependencies: "
         "choose another name, e.g. 'my_sklearn'"
     ]
     assert list(output.iterdir()) == []
+
+
+@pytest.mark.parametrize("key", sorted(pre_gen.CHECKS))
+def test_answer_ending_in_a_line_break_fails_generation(
+    baker: Baker, capfd: pytest.CaptureFixture[str], key: str
+) -> None:
+    """`$` matches before a final newline; the checks match whole answers, so none gets through."""
+    capfd.readouterr()
+    with pytest.raises(FailedHookException) as error:
+        baker.bake(**{key: VALID[key] + "\n"})
+    lines = refusal_lines(error.value, capfd)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"ERROR: {key} ")
+    assert list((baker.root / f"bake-{baker.count}").iterdir()) == []
 
 
 def test_unknown_question_is_rejected_by_the_fixture(baker: Baker) -> None:
@@ -146,10 +186,20 @@ def test_unknown_question_is_rejected_by_the_fixture(baker: Baker) -> None:
         baker.bake(projct_name="x")
 
 
-JINJA_MARKERS = ("{{", "{%", "{#")
-PROJECT_NAMES = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=40
-) | st.from_regex(r"[A-Za-z][A-Za-z0-9 ._-]{0,30}", fullmatch=True)
+VALID_NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9 ._-]{0,30}", fullmatch=True)
+TEMPLATE_SYNTAX = st.sampled_from(
+    ["{{ 7*7 }}", "{% if true %}x{% endif %}", "{# note #}", "{{ cookiecutter.team }}"]
+)
+PROJECT_NAMES = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=40
+    )
+    | VALID_NAMES
+    # A line break at the end, where `$` would still match.
+    | VALID_NAMES.map(lambda name: name + "\n")
+    # Template syntax, which Cookiecutter would render before any hook ran.
+    | st.tuples(VALID_NAMES, TEMPLATE_SYNTAX).map("".join)
+)
 
 
 @settings(
@@ -163,19 +213,49 @@ def test_any_project_name_generates_or_fails_cleanly(
     capfd.readouterr()
     try:
         project = baker.bake(project_name=name)
-    except Exception:
+    except Exception as error:
         assert list((baker.root / f"bake-{baker.count}").iterdir()) == []
-        if any(marker in name for marker in JINJA_MARKERS):
-            return  # Cookiecutter renders answers as Jinja and refuses them itself
-        lines = capfd.readouterr().err.strip().splitlines()
+        lines = refusal_lines(error, capfd)
         assert len(lines) == 1, lines
         assert lines[0].startswith("ERROR: ")
         return
     slug, package = project.answers["project_slug"], project.answers["package_name"]
     pre_gen.check_slug(slug)
     pre_gen.check_package_name(package)
+    assert "\n" not in project.read("README.md").splitlines()[0]
     assert (project.path / "src" / package / "__init__.py").is_file()
     assert f'name = "{slug}"' in project.read("pyproject.toml")
+
+
+@given(
+    key=st.sampled_from(sorted(pre_gen.CHECKS)),
+    ending=st.sampled_from(["\n", "\r\n", "\n\n", "\r"]),
+)
+def test_no_checked_answer_may_end_in_a_line_break(key: str, ending: str) -> None:
+    """Each check matches the whole answer: a valid answer plus a line break is refused."""
+    with pytest.raises(pre_gen.AnswerError, match=f"^{key} "):
+        pre_gen.validate({**VALID, key: VALID[key] + ending})
+
+
+@given(
+    slug=st.from_regex(pre_gen.SLUG_PATTERN, fullmatch=True).filter(lambda s: 2 <= len(s) <= 30),
+    ending=st.sampled_from(["\n", "\r\n"]),
+)
+def test_no_slug_or_package_name_may_end_in_a_line_break(slug: str, ending: str) -> None:
+    """Whatever the name (of a valid length), a trailing line break makes it invalid."""
+    with pytest.raises(pre_gen.AnswerError, match="is not valid"):
+        pre_gen.check_slug(slug + ending)
+    with pytest.raises(pre_gen.AnswerError, match="is not valid"):
+        pre_gen.check_package_name(slug.replace("-", "_") + ending)
+
+
+@pytest.mark.parametrize("name", sorted(pre_gen.WINDOWS_RESERVED_NAMES))
+def test_windows_device_names_are_refused_as_folder_names(name: str) -> None:
+    """Windows cannot create a folder named con, aux, nul, com1, lpt1...: slug nor package."""
+    with pytest.raises(pre_gen.AnswerError, match="Windows"):
+        pre_gen.check_slug(name)
+    with pytest.raises(pre_gen.AnswerError, match="Windows"):
+        pre_gen.check_package_name(name)
 
 
 @pytest.mark.parametrize(
