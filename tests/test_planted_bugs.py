@@ -9,7 +9,9 @@ here is the planted bug's doing. The terminal summary lists which tests caught e
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -81,9 +83,9 @@ def project(ready_projects: dict[str, BakedProject], session_baker: Baker) -> Ba
     return ready_project("default", ready_projects, session_baker)
 
 
-@pytest.mark.parametrize("bug", BUGS, ids=[bug.name for bug in BUGS])
-def test_generated_tests_catch_the_planted_bug(project: BakedProject, bug: Bug) -> None:
-    """With the bug planted, the generated project's `make test` fails."""
+@contextlib.contextmanager
+def planted(project: BakedProject, bug: Bug) -> Iterator[None]:
+    """The project with ``bug`` planted; the original source is restored afterwards."""
     path = project.path / "src" / project.answers["package_name"] / bug.file
     source = path.read_text(encoding="utf-8")
     assert source.count(bug.correct) == 1, (
@@ -92,9 +94,16 @@ def test_generated_tests_catch_the_planted_bug(project: BakedProject, bug: Bug) 
     )
     path.write_text(source.replace(bug.correct, bug.planted), encoding="utf-8")
     try:
-        result = project.run("make", "test", check=False, timeout=600)
+        yield
     finally:
         path.write_text(source, encoding="utf-8")
+
+
+@pytest.mark.parametrize("bug", BUGS, ids=[bug.name for bug in BUGS])
+def test_generated_tests_catch_the_planted_bug(project: BakedProject, bug: Bug) -> None:
+    """With the bug planted, the generated project's `make test` fails."""
+    with planted(project, bug):
+        result = project.run("make", "test", check=False, timeout=600)
     caught = sorted(set(FAILED_LINE.findall(result.stdout)))
     PLANTED_BUGS_REPORT.parent.mkdir(exist_ok=True)
     with PLANTED_BUGS_REPORT.open("a", encoding="utf-8") as report:
@@ -104,3 +113,18 @@ def test_generated_tests_catch_the_planted_bug(project: BakedProject, bug: Bug) 
             report.write(f"    ... and {len(caught) - 8} more\n")
     assert result.returncode != 0, f"`make test` passed with the bug planted: {bug.name}"
     assert caught, f"`make test` failed without a failing test:\n{result.stdout[-3000:]}"
+
+
+def test_a_failed_golden_test_says_what_to_do_if_the_change_was_intended(
+    project: BakedProject,
+) -> None:
+    """A golden failure ends with the way to accept an intended change, and to review it."""
+    bug = next(bug for bug in BUGS if bug.name == "labels shuffled before training")
+    with planted(project, bug):
+        result = project.run(
+            "uv", "run", "--no-sync", "pytest", "tests/golden", "-q", check=False, timeout=600
+        )
+    assert result.returncode != 0, "the golden tests passed with the labels shuffled"
+    assert "FAILED tests/golden/" in result.stdout
+    assert "If this change was intended" in result.stdout
+    assert "run `make golden-update`, review the old-against-new diff it prints" in result.stdout
