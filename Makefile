@@ -1,25 +1,22 @@
 # The template's own entry points. Needs only Python 3.11+, git and make:
-# uv is installed with pip when it is missing.
+# uv comes from PATH when it is recent enough, else pip installs it in build/.tools/uv.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
-PYTHON ?= python3
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+# The generated project's uv wrapper, keeping its pip-installed uv in build/ (one
+# copy of that logic: the template runs the very wrapper every project gets).
+UV ?= UV_TOOLS_DIR="$(CURDIR)/build/.tools/uv" "$(CURDIR)/{{cookiecutter.project_slug}}/tools/uv"
 DEMO_DIR ?= build/demo
 PYTEST_ARGS ?=
+LOCK_ARGS ?=
 
 .PHONY: help
 help: ## List the targets with what they do
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
-.PHONY: uv
-uv:
-	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv \
-		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
-
-.venv: pyproject.toml uv
-	$(UV) sync --quiet
+.venv: pyproject.toml uv.lock
+	$(UV) sync --locked --quiet
 	@touch .venv
 
 .PHONY: demo
@@ -27,6 +24,17 @@ demo: .venv ## Generate a project with the default answers in build/demo, set it
 	rm -rf $(DEMO_DIR)
 	$(UV) run --no-sync cookiecutter --no-input --output-dir $(DEMO_DIR) .
 	$(MAKE) -C $(DEMO_DIR)/churn-model setup check pipeline
+	@echo
+	@echo "The demo project is in $(abspath $(DEMO_DIR))/churn-model, set up with its git hooks. Try:"
+	@echo "  cd $(abspath $(DEMO_DIR))/churn-model"
+	@echo "  make help       # what each target does"
+	@echo "  make test       # its tests; make check runs everything CI runs"
+	@echo "  make pipeline   # rerun the pipeline: nothing changed, so nothing runs"
+	@echo "  ./tools/uv run --no-sync dvc exp run -S train.C=0.5   # try a parameter"
+
+.PHONY: locks
+locks: .venv ## Regenerate the generated projects' uv.lock for every Python and cloud (LOCK_ARGS=--upgrade)
+	$(UV) run --no-sync python scripts/make_locks.py $(LOCK_ARGS)
 
 .PHONY: test
 test: .venv ## Run the template's tests: hooks, every option combination, generated projects

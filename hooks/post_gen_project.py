@@ -2,12 +2,14 @@
 
 Cookiecutter renders every file of the template; this hook removes what belongs
 to options that were not chosen (one table, ``paths_to_remove``, says which), puts
-the chosen licence in place and runs ``git init`` with an initial commit, so the
-project is "production-ready from its first commit". Standard library only.
+the chosen licence and lock file in place and runs ``git init`` with an initial
+commit, so the project is "production-ready from its first commit". Standard
+library only.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import shutil
 import subprocess
@@ -16,11 +18,16 @@ from collections.abc import Mapping
 from pathlib import Path
 
 LICENCE_DIR = ".licences"
+# One uv.lock per Python version and cloud option, made by the template's `make locks`
+# for a project of this name (the same constant is in scripts/make_locks.py).
+LOCK_DIR = ".locks"
+LOCK_SENTINEL = "locked-project"
+PACKAGE_HEADER = "\n[[package]]\n"
 
 
 def paths_to_remove(answers: Mapping[str, str]) -> list[str]:
     """Relative paths that belong to options the answers did not choose."""
-    remove: list[str] = [LICENCE_DIR]
+    remove: list[str] = [LICENCE_DIR, LOCK_DIR]
     if answers["ci_provider"] != "github":
         remove.append(".github")
     if answers["ci_provider"] != "gitlab":
@@ -31,6 +38,33 @@ def paths_to_remove(answers: Mapping[str, str]) -> list[str]:
 def place_licence(project: Path, licence: str) -> None:
     source = project / LICENCE_DIR / f"{licence}.txt"
     shutil.copyfile(source, project / "LICENSE")
+
+
+def rename_locked_project(lock: str, slug: str) -> str:
+    """The lock made for the sentinel project, as uv writes it for ``slug``.
+
+    uv sorts ``[[package]]`` tables by name, so the project's own table moves to
+    where its real name sorts; every other table is left byte for byte.
+    """
+    head, *tables = (part.rstrip("\n") for part in lock.split(PACKAGE_HEADER))
+    own = f'name = "{LOCK_SENTINEL}"\n'
+    matches = [table for table in tables if table.startswith(own)]
+    if len(matches) != 1:
+        raise ValueError(
+            f"expected one [[package]] named {LOCK_SENTINEL!r} in the stored lock, "
+            f"found {len(matches)}: regenerate the locks with the template's `make locks`"
+        )
+    tables.remove(matches[0])
+    renamed = f'name = "{slug}"\n' + matches[0][len(own) :]
+    names = [table.split('"', 2)[1] for table in tables]
+    tables.insert(bisect.bisect_left(names, slug), renamed)
+    return head + "".join("\n" + PACKAGE_HEADER + table for table in tables) + "\n"
+
+
+def place_lock(project: Path, answers: Mapping[str, str]) -> None:
+    source = project / LOCK_DIR / f"py{answers['python_version']}-{answers['cloud_provider']}.lock"
+    lock = rename_locked_project(source.read_text(encoding="utf-8"), answers["project_slug"])
+    (project / "uv.lock").write_text(lock, encoding="utf-8")
 
 
 def prune(project: Path, answers: Mapping[str, str]) -> None:
@@ -72,6 +106,7 @@ def init_git(project: Path) -> str:
 
 def main(answers: Mapping[str, str], project: Path) -> int:
     place_licence(project, answers["licence"])
+    place_lock(project, answers)
     prune(project, answers)
     print(init_git(project))
     return 0

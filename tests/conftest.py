@@ -36,7 +36,12 @@ def hermetic_env(home: Path) -> dict[str, str]:
     every wheel would only make the tests slow. pre-commit's home is the temporary
     one: the hooks are local, so it holds nothing worth sharing.
     """
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    # UV_TOOLS_DIR is the template Makefile's home for its own uv: not the projects'.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"VIRTUAL_ENV", "PYTHONPATH", "UV_TOOLS_DIR"}
+    }
     uv_cache = env.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
     env.update(
         HOME=str(home),
@@ -48,6 +53,8 @@ def hermetic_env(home: Path) -> dict[str, str]:
         GIT_COMMITTER_NAME="Template Tests",
         GIT_COMMITTER_EMAIL="tests@example.com",
         DVC_NO_ANALYTICS="1",
+        # Only the Pythons on this machine: a missing one is an error, never a download.
+        UV_PYTHON_DOWNLOADS="never",
         PRE_COMMIT_HOME=str(home / ".cache" / "pre-commit"),
     )
     return env
@@ -143,7 +150,11 @@ class Baker:
             if isinstance(value, str) and not key.startswith("_") and "{{" not in value
         }
         context.update(
-            {key: str(value[0]) for key, value in QUESTIONS.items() if isinstance(value, list)}
+            {
+                key: str(value[0])
+                for key, value in QUESTIONS.items()
+                if isinstance(value, list) and not key.startswith("_")
+            }
         )
         context.update(
             project_slug=project.name,
