@@ -222,7 +222,6 @@ def test_any_project_name_generates_or_fails_cleanly(
     slug, package = project.answers["project_slug"], project.answers["package_name"]
     pre_gen.check_slug(slug)
     pre_gen.check_package_name(package)
-    assert "\n" not in project.read("README.md").splitlines()[0]
     assert (project.path / "src" / package / "__init__.py").is_file()
     assert f'name = "{slug}"' in project.read("pyproject.toml")
 
