@@ -102,6 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for name, stage in STAGES.items():
         commands.add_parser(name, help=stage.summary, description=stage.description)
+    run = commands.add_parser(
+        "pipeline",
+        help="run the DVC pipeline (what `make pipeline` does); a failure loses nothing",
+        description="Check params.yaml, then run `dvc repro` (only the stages whose inputs "
+        "changed). If a stage fails or the run is interrupted, put the last good outputs "
+        "back in place (dvc checkout for cached ones, a copy taken before the run for the "
+        "metrics kept in git) and name the stage. After a successful run, show the metrics "
+        "and say which files to commit.",
+    )
+    run.add_argument("stages", nargs="*", help="stages to reproduce (default: all)")
     draft = commands.add_parser(
         "draft-contract",
         help="write a first data contract for a new CSV file, to review",
@@ -129,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         params = load_params(args.params)
         if args.command == "show-config":
             _show_config(params)
+        elif args.command == "pipeline":
+            from {{ cookiecutter.package_name }} import repro
+
+            return repro.pipeline(args.params.resolve().parent, args.stages)
         else:
             STAGES[args.command].load()(params)
     except InputError as error:

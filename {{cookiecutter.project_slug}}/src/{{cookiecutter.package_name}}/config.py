@@ -1,18 +1,24 @@
 """Typed view of ``params.yaml`` and of the environment the code runs in.
 
 Every knob of the pipeline lives in ``params.yaml`` (DVC tracks it per stage);
-this module turns it into frozen dataclasses, so a typo in a key or a value of the
-wrong type fails at start-up with the key's full path, not deep inside a stage.
+this module turns it into frozen dataclasses and checks it at start-up, before any
+stage reads or writes a file: a typo in a key, a value of the wrong type, a number
+outside its range or a path leading out of the project fails with one line naming
+the key, the value found and what was expected.
+
+Each knob declares its valid range once, next to its field (``knob(0.25, above=0,
+below=1)``); paths are declared with ``project_path(...)``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import types
 import typing
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin, get_type_hints
+from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -20,32 +26,127 @@ ENVIRONMENTS = ("dev", "test", "uat", "live")
 Environment = Literal["dev", "test", "uat", "live"]
 ENVIRONMENT_VARIABLE = "{{ cookiecutter.package_name.upper() }}_ENV"
 DEFAULT_PARAMS_PATH = Path("params.yaml")
+SKLEARN_PREFIX = "sklearn:"
+QUOTE_LIMIT = 80  # characters of a user's value quoted in an error message
+MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds in [0, 2**32 - 1]
+
+T = TypeVar("T")
 
 
 class InputError(ValueError):
-    """Bad input from a user: reported by the CLI as one line, without a traceback."""
+    """A problem the user can fix (bad input, a file that cannot be written).
+
+    The CLI reports it as one ``error:`` line, without a traceback, and exits 2.
+    """
 
 
 class ConfigError(InputError):
     """A parameter file that does not match the expected shape."""
 
 
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it really was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def quote(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """A value for an error message: ``41.5`` not ``np.float64(41.5)``, at most ``limit`` long.
+
+    A long string keeps its quotes around the part shown: ``'xxxx...'... (5,000,000
+    characters)``.
+    """
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}... ({len(value):,} characters)"
+    return shorten(repr(value), limit)
+
+
+def quote_all(values: Any, shown: int = 10) -> str:
+    """A list for an error message: each item quoted, at most ``shown`` of them."""
+    items = list(values)
+    text = ", ".join(quote(item) for item in items[:shown])
+    more = f", ... and {len(items) - shown} more" if len(items) > shown else ""
+    return f"[{text}{more}]"
+
+
+@dataclasses.dataclass(frozen=True)
+class Range:
+    """The valid values of a number knob; ``None`` leaves a side open."""
+
+    at_least: float | None = None
+    above: float | None = None
+    at_most: float | None = None
+    below: float | None = None
+
+    def __contains__(self, value: float) -> bool:
+        return (
+            not (isinstance(value, float) and not math.isfinite(value))
+            and (self.at_least is None or value >= self.at_least)
+            and (self.above is None or value > self.above)
+            and (self.at_most is None or value <= self.at_most)
+            and (self.below is None or value < self.below)
+        )
+
+    def describe(self) -> str:
+        """In words: ``above 0 and below 1``, ``from 0 to 1``, ``at least 1``."""
+        if self.at_least is not None and self.at_most is not None:
+            return f"from {_number(self.at_least)} to {_number(self.at_most)}"
+        words = [
+            f"{name} {_number(bound)}"
+            for name, bound in (
+                ("at least", self.at_least),
+                ("above", self.above),
+                ("at most", self.at_most),
+                ("below", self.below),
+            )
+            if bound is not None
+        ]
+        return " and ".join(words) if words else "finite"
+
+
+def _number(bound: float) -> str:
+    return f"{bound:g}" if abs(bound) < 1e6 else f"{int(bound):,}"
+
+
+def knob(
+    default: T,
+    *,
+    at_least: float | None = None,
+    above: float | None = None,
+    at_most: float | None = None,
+    below: float | None = None,
+) -> T:
+    """A number field with its valid range, checked when ``params.yaml`` is loaded."""
+    bounds = Range(at_least=at_least, above=above, at_most=at_most, below=below)
+    field: T = dataclasses.field(default=default, metadata={"range": bounds})
+    return field
+
+
+def project_path(default: str) -> str:
+    """A path field: relative to the project folder, and inside it once resolved."""
+    field: str = dataclasses.field(default=default, metadata={"path": True})
+    return field
+
+
 @dataclasses.dataclass(frozen=True)
 class DataConfig:
     source: str = "sklearn:breast_cancer"  # "sklearn:<loader>" or a path to a CSV file
-    target: str = "target"
-    contract: str = "contracts/breast_cancer.yaml"
-    raw_path: str = "data/raw/dataset.csv"
-    train_path: str = "data/processed/train.csv"
-    test_path: str = "data/processed/test.csv"
-    test_size: float = 0.25
+    target: str = "target"  # a column name: not empty
+    contract: str = project_path("contracts/breast_cancer.yaml")
+    raw_path: str = project_path("data/raw/dataset.csv")
+    train_path: str = project_path("data/processed/train.csv")
+    test_path: str = project_path("data/processed/test.csv")
+    test_size: float = knob(0.25, above=0, below=1)  # share of rows held out for evaluation
 
 
 @dataclasses.dataclass(frozen=True)
 class OutlierConfig:
     enabled: bool = True
-    lower_quantile: float = 0.01
-    upper_quantile: float = 0.99
+    lower_quantile: float = knob(0.01, at_least=0, below=1)  # and below upper_quantile
+    upper_quantile: float = knob(0.99, above=0, at_most=1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,21 +164,21 @@ class ScalingConfig:
 @dataclasses.dataclass(frozen=True)
 class CorrelationConfig:
     enabled: bool = True
-    threshold: float = 0.95
+    threshold: float = knob(0.95, at_least=0, at_most=1)  # |Pearson r| above it: drop
 
 
 @dataclasses.dataclass(frozen=True)
 class NonLinearConfig:
     enabled: bool = True
     method: Literal["spline", "polynomial"] = "spline"
-    n_knots: int = 4
-    degree: int = 3
+    n_knots: int = knob(4, at_least=2, at_most=100)
+    degree: int = knob(3, at_least=1, at_most=5)  # polynomial columns grow as C(n + d, d)
 
 
 @dataclasses.dataclass(frozen=True)
 class EncodingConfig:
     enabled: bool = True
-    max_categories: int = 20
+    max_categories: int = knob(20, at_least=1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,36 +194,38 @@ class FeaturesConfig:
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
     model: Literal["logistic_regression", "random_forest"] = "logistic_regression"
-    C: float = 1.0
-    max_iter: int = 2000
-    n_estimators: int = 200
-    model_path: str = "models/model.joblib"
+    C: float = knob(1.0, above=0)  # inverse regularisation strength
+    max_iter: int = knob(2000, at_least=1)
+    n_estimators: int = knob(200, at_least=1)
+    model_path: str = project_path("models/model.joblib")
 
 
 @dataclasses.dataclass(frozen=True)
 class EvaluateConfig:
-    threshold: float = 0.5
-    metrics_path: str = "reports/metrics.json"
-    plots_dir: str = "reports/plots"
+    threshold: float = knob(0.5, above=0, below=1)  # P(positive) at or above it: positive
+    metrics_path: str = project_path("reports/metrics.json")
+    plots_dir: str = project_path("reports/plots")
 
 
 @dataclasses.dataclass(frozen=True)
 class Params:
-    seed: int = 42
+    seed: int = knob(42, at_least=0, at_most=MAX_SEED)
     data: DataConfig = DataConfig()
     features: FeaturesConfig = FeaturesConfig()
     train: TrainConfig = TrainConfig()
     evaluate: EvaluateConfig = EvaluateConfig()
 
 
-def _convert(kind: Any, value: Any, where: str) -> Any:
+def _convert(kind: Any, value: Any, where: str, root: Path) -> Any:
     """Check ``value`` against the annotation ``kind``; build nested dataclasses."""
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
-        return _build(kind, value, where)
+        return _build(kind, value, where, root)
     origin = get_origin(kind)
     if origin is Literal:
         if value not in get_args(kind):
-            raise ConfigError(f"{where}: expected one of {list(get_args(kind))}, found {value!r}")
+            raise ConfigError(
+                f"{where}: expected one of {list(get_args(kind))}, found {quote(value)}"
+            )
         return value
     if origin in (typing.Union, types.UnionType):
         raise ConfigError(f"{where}: unions are not supported in params")  # pragma: no cover
@@ -130,34 +233,120 @@ def _convert(kind: Any, value: Any, where: str) -> Any:
         return float(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(
-            f"{where}: expected {kind.__name__}, found {type(value).__name__} {value!r}"
+            f"{where}: expected {kind.__name__}, found {type(value).__name__} {quote(value)}"
         )
     return value
 
 
-def _build(cls: type[Any], raw: Any, where: str) -> Any:
+def check_path(value: str, where: str, root: Path) -> None:
+    """A path from params.yaml must be relative and, symlinks resolved, inside ``root``."""
+    if not value.strip():
+        raise ConfigError(f"{where}: expected a path inside the project, found {quote(value)}")
+    if Path(value).is_absolute():
+        raise ConfigError(
+            f"{where}: expected a path relative to the project folder, "
+            f"found the absolute path {quote(value)}"
+        )
+    project = root.resolve()
+    resolved = (project / value).resolve()
+    if not resolved.is_relative_to(project):
+        raise ConfigError(
+            f"{where}: expected a path inside the project folder {project}, "
+            f"found {quote(value)}, which leads to {resolved}"
+        )
+
+
+def _check_field(
+    field: dataclasses.Field[Any], kind: Any, value: Any, written: Any, where: str, root: Path
+) -> None:
+    """The field's declared range or path rule; ``written`` is the value as in the file."""
+    bounds = field.metadata.get("range")
+    if isinstance(bounds, Range) and value not in bounds:
+        number = "an integer" if kind is int else "a number"
+        text = bounds.describe()
+        text = f"of {text}" if text.startswith("at ") else text
+        raise ConfigError(f"{where}: expected {number} {text}, found {quote(written)}")
+    if field.metadata.get("path"):
+        check_path(value, where, root)
+
+
+def _check_relations(built: Any, where: str) -> None:
+    """Rules that tie two knobs together."""
+    if isinstance(built, OutlierConfig) and not built.lower_quantile < built.upper_quantile:
+        raise ConfigError(
+            f"{where}: expected lower_quantile below upper_quantile, found "
+            f"lower_quantile {built.lower_quantile:g} and upper_quantile {built.upper_quantile:g}"
+        )
+    if isinstance(built, DataConfig) and not built.target.strip():
+        raise ConfigError(f"{where}.target: expected a column name, found {quote(built.target)}")
+
+
+def _build(cls: type[Any], raw: Any, where: str, root: Path) -> Any:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: expected a mapping, found {type(raw).__name__} {raw!r}")
+        raise ConfigError(f"{where}: expected a mapping, found {type(raw).__name__} {quote(raw)}")
     hints = get_type_hints(cls)
-    known = {field.name for field in dataclasses.fields(cls)}
-    unknown = sorted(set(raw) - known)
+    fields = {field.name: field for field in dataclasses.fields(cls)}
+    unknown = sorted(str(key) for key in set(raw) - set(fields))
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {unknown}; expected some of {sorted(known)}")
-    values = {key: _convert(hints[key], value, f"{where}.{key}") for key, value in raw.items()}
-    return cls(**values)
+        raise ConfigError(
+            f"{where}: unknown key(s) {quote_all(unknown)}; expected some of {sorted(fields)}"
+        )
+    values = {
+        key: _convert(hints[key], value, f"{where}.{key}", root) for key, value in raw.items()
+    }
+    built = cls(**values)
+    for name, field in fields.items():  # defaults too: a path default may be a symlink
+        if not dataclasses.is_dataclass(hints[name]):
+            value = getattr(built, name)
+            _check_field(field, hints[name], value, raw.get(name, value), f"{where}.{name}", root)
+    _check_relations(built, where)
+    return built
+
+
+def _check_outputs(params: Params, where: str, root: Path) -> None:
+    """Each output its own file; a CSV source inside the project like every other path."""
+    data = params.data
+    if not data.source.startswith(SKLEARN_PREFIX):
+        check_path(data.source, f"{where}.data.source", root)
+    outputs = {
+        "data.raw_path": data.raw_path,
+        "data.train_path": data.train_path,
+        "data.test_path": data.test_path,
+        "train.model_path": params.train.model_path,
+        "evaluate.metrics_path": params.evaluate.metrics_path,
+        "evaluate.plots_dir": params.evaluate.plots_dir,
+    }
+    seen: dict[Path, str] = {}
+    for key, value in outputs.items():
+        resolved = (root / value).resolve()
+        if resolved in seen:
+            raise ConfigError(
+                f"{where}.{key}: expected a file of its own, found {quote(value)}, "
+                f"the same path as {seen[resolved]}"
+            )
+        seen[resolved] = key
 
 
 def load_params(path: Path = DEFAULT_PARAMS_PATH) -> Params:
-    """Read and check ``params.yaml``; every error names the file and the key."""
+    """Read and check ``params.yaml``; every error names the file, the key and the value.
+
+    Relative paths in it are checked against the folder of ``path`` (the project root).
+    """
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise ConfigError(
             f"{path}: parameter file not found (run from the project root)"
         ) from error
+    except IsADirectoryError as error:
+        raise ConfigError(f"{path}: is a directory (expected the parameter file)") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read ({error})") from error
     except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {error}") from error
-    params: Params = _build(Params, raw or {}, str(path))
+        raise ConfigError(f"{path}: not valid YAML: {shorten(str(error))}") from error
+    root = path.resolve().parent
+    params: Params = _build(Params, raw or {}, str(path), root)
+    _check_outputs(params, str(path), root)
     return params
 
 

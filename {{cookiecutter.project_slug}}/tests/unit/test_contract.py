@@ -8,6 +8,7 @@ says "invalid" sends a user to a debugger.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from pathlib import Path
 
@@ -286,18 +287,21 @@ def test_failed_validation_writes_nothing_and_exits_2(
     frame = mini_frame()
     frame.loc[0, "age"] = 999
     params = write_project(tmp_path, frame)
+    monkeypatch.chdir(tmp_path)  # paths in params.yaml are relative to the project
+    data = {
+        key: os.path.relpath(value, tmp_path) if key.endswith(("_path", "contract")) else value
+        for key, value in dataclasses.asdict(params.data).items()
+    }
+    data["source"] = "sklearn:breast_cancer"
     params_file = tmp_path / "params.yaml"
     params_file.write_text(
-        "data:\n"
-        + "".join(
-            f"  {key}: {value!r}\n" for key, value in dataclasses.asdict(params.data).items()
-        ),
+        "data:\n" + "".join(f"  {key}: {value!r}\n" for key, value in data.items()),
         encoding="utf-8",
     )
     assert main(["--params", str(params_file), "validate"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1
-    assert error.startswith(f"error: {params.data.raw_path}: 1 problem(s) with the contract")
+    assert error.startswith(f"error: {data['raw_path']}: 1 problem(s) with the contract")
     assert "column 'age'" in error
     assert not Path(params.data.train_path).exists()
     assert not Path(params.data.test_path).exists()

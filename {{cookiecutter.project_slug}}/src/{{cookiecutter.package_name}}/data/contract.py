@@ -14,7 +14,7 @@ pandera's own coercion turns ``1.5`` into the integer ``1`` and ``"no"`` into
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
@@ -23,8 +23,8 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from {{ cookiecutter.package_name }}.config import InputError
-from {{ cookiecutter.package_name }}.data.files import read_csv
+from {{ cookiecutter.package_name }}.config import InputError, quote, shorten
+from {{ cookiecutter.package_name }}.data.files import read_csv, read_written
 
 ColumnType = Literal["float", "int", "category", "bool"]
 Label = int | str | bool
@@ -124,19 +124,21 @@ def _number(value: Any, where: str) -> float | None:
     _require(
         isinstance(value, int | float) and not isinstance(value, bool),
         where,
-        f"expected a number, found {value!r}",
+        f"expected a number, found {quote(value)}",
     )
     return float(value)
 
 
 def _flag(raw: Mapping[str, Any], key: str, default: bool, where: str) -> bool:
     value = raw.get(key, default)
-    _require(isinstance(value, bool), f"{where}.{key}", f"expected true or false, found {value!r}")
+    _require(
+        isinstance(value, bool), f"{where}.{key}", f"expected true or false, found {quote(value)}"
+    )
     return bool(value)
 
 
 def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
-    _require(isinstance(raw, dict), where, f"expected a mapping of rules, found {raw!r}")
+    _require(isinstance(raw, dict), where, f"expected a mapping of rules, found {quote(raw)}")
     unknown = sorted(set(raw) - COLUMN_KEYS)
     _require(
         not unknown, where, f"unknown key(s) {unknown}; expected some of {sorted(COLUMN_KEYS)}"
@@ -145,7 +147,7 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
     _require(
         dtype in get_args(ColumnType),
         f"{where}.dtype",
-        f"expected one of {list(get_args(ColumnType))}, found {dtype!r}",
+        f"expected one of {list(get_args(ColumnType))}, found {quote(dtype)}",
     )
     minimum = _number(raw.get("min"), f"{where}.min")
     maximum = _number(raw.get("max"), f"{where}.max")
@@ -157,7 +159,7 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
         _require(
             isinstance(categories, list) and len(categories) > 0,
             f"{where}.categories",
-            f"a category feature needs a non-empty list of categories, found {categories!r}",
+            f"a category feature needs a non-empty list of categories, found {quote(categories)}",
         )
     elif dtype != "category":
         _require(categories is None, f"{where}.categories", f"only for dtype category, not {dtype}")
@@ -181,7 +183,9 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
 
 def _parse_target(raw: Any, column: str, where: str) -> TargetRule:
     _require(
-        isinstance(raw, dict), where, f"expected a mapping with values and positive, found {raw!r}"
+        isinstance(raw, dict),
+        where,
+        f"expected a mapping with values and positive, found {quote(raw)}",
     )
     unknown = sorted(set(raw) - TARGET_KEYS)
     _require(not unknown, where, f"unknown key(s) {unknown}; expected {sorted(TARGET_KEYS)}")
@@ -189,17 +193,19 @@ def _parse_target(raw: Any, column: str, where: str) -> TargetRule:
     _require(
         isinstance(values, list) and len(values) == 2 and values[0] != values[1],
         f"{where}.values",
-        f"expected the two classes of a binary target, found {values!r}",
+        f"expected the two classes of a binary target, found {quote(values)}",
     )
     kinds = {type(value) for value in values}
     _require(
         len(kinds) == 1 and kinds <= {int, str, bool},
         f"{where}.values",
-        f"expected two integers, two strings or true/false, found {values!r}",
+        f"expected two integers, two strings or true/false, found {quote(values)}",
     )
     positive = raw.get("positive")
     _require(
-        positive in values, f"{where}.positive", f"expected one of {values}, found {positive!r}"
+        positive in values,
+        f"{where}.positive",
+        f"expected one of {values}, found {quote(positive)}",
     )
     return TargetRule(column=column, values=tuple(values), positive=positive)
 
@@ -214,8 +220,12 @@ def load_contract(path: str | Path, target: str) -> Contract:
             f"{path}: contract not found (params.yaml data.contract names it; "
             "see docs/adding-a-dataset.md)"
         ) from error
+    except IsADirectoryError as error:
+        raise ContractError(f"{path}: is a directory (expected a contract YAML file)") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContractError(f"{path}: cannot be read ({error})") from error
     except yaml.YAMLError as error:
-        raise ContractError(f"{path}: not valid YAML: {error}") from error
+        raise ContractError(f"{path}: not valid YAML: {shorten(str(error))}") from error
     where = str(path)
     _require(isinstance(raw, dict), where, "expected a mapping with name, target and columns")
     unknown = sorted(set(raw) - TOP_KEYS)
@@ -229,7 +239,7 @@ def load_contract(path: str | Path, target: str) -> Contract:
     _require(
         target not in columns,
         f"{where}.columns",
-        f"the target {target!r} is described under 'target:', not among the columns",
+        f"the target {quote(target)} is described under 'target:', not among the columns",
     )
     rules = tuple(
         _parse_column(str(name), rule, f"{where}.columns.{name}") for name, rule in columns.items()
@@ -360,9 +370,29 @@ def _pandera_failures(cases: pd.DataFrame) -> list[Failure]:
     return failures
 
 
-def _shown(value: Any) -> str:
-    """A value as the user wrote it: ``41.5``, not ``np.float64(41.5)``."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
+def _as_written(text: str) -> str:
+    """A cell's text: a number bare (``41.5``), anything else quoted (``'n/a'``)."""
+    if not text:
+        return "empty"
+    try:
+        float(text)
+    except ValueError:
+        return quote(text)
+    return shorten(text) if text == text.strip() else quote(text)
+
+
+def _shown(failure: Failure, written: pd.DataFrame | None) -> str:
+    """The offending value as the user wrote it (``'n/a'``, not ``nan``), shortened.
+
+    ``written`` holds the file's cells as text; without it (a frame that came from no
+    file) the parsed value is shown, as plain Python (``41.5``, not ``np.float64(41.5)``).
+    """
+    column, row = failure.column, failure.row
+    if written is not None and column in written.columns and row in written.index:
+        text = written.at[row, column]
+        if isinstance(text, str):
+            return _as_written(text)
+    return quote(failure.value)
 
 
 def _line(row: Any) -> str:
@@ -370,7 +400,12 @@ def _line(row: Any) -> str:
     return f"line {int(row) + 2}" if isinstance(row, int | np.integer) else "whole column"
 
 
-def summarise(failures: Sequence[Failure], data: str | Path, contract: Contract) -> str:
+def summarise(
+    failures: Sequence[Failure],
+    data: str | Path,
+    contract: Contract,
+    written: pd.DataFrame | None = None,
+) -> str:
     """One line: file, contract and, per broken rule, the column and a few offending rows."""
     groups: dict[tuple[str | None, str], list[Failure]] = {}
     for failure in failures:
@@ -378,17 +413,21 @@ def summarise(failures: Sequence[Failure], data: str | Path, contract: Contract)
     parts = []
     for (column, check), members in list(groups.items())[:MAX_RULES_REPORTED]:
         if check in ("missing column", "unexpected column (not in the contract)"):
-            parts.append(f"{check} {column!r}")
+            parts.append(f"{check} {quote(column)}")
             continue
         located = [
             member for member in members if member.row is not None and not pd.isna(member.row)
         ]
         examples = ", ".join(
-            f"{_line(member.row)}: {_shown(member.value)}" for member in located[:EXAMPLES_PER_RULE]
+            f"{_line(member.row)}: {_shown(member, written)}"
+            for member in located[:EXAMPLES_PER_RULE]
         )
         if not located:
-            examples = f"found {_shown(members[0].value)}"
-        parts.append(f"column {column!r} breaks rule {check} in {len(members)} row(s) ({examples})")
+            examples = f"found {_shown(members[0], None)}"
+        parts.append(
+            f"column {quote(column)} breaks rule {shorten(check)} in {len(members)} row(s) "
+            f"({examples})"
+        )
     hidden = len(groups) - MAX_RULES_REPORTED
     more = f"; and {hidden} more rule(s)" if hidden > 0 else ""
     return (
@@ -398,8 +437,17 @@ def summarise(failures: Sequence[Failure], data: str | Path, contract: Contract)
     )
 
 
-def validate_frame(frame: pd.DataFrame, contract: Contract, source: str | Path) -> pd.DataFrame:
-    """Return ``frame`` converted to the contract's types; raise one summary if it breaks it."""
+def validate_frame(
+    frame: pd.DataFrame,
+    contract: Contract,
+    source: str | Path,
+    written: Callable[[], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Return ``frame`` converted to the contract's types; raise one summary if it breaks it.
+
+    ``source`` names the data in the message; ``written``, called only when there is
+    something to report, gives the file's cells as text, to quote values as written.
+    """
     converted, failures = _convert_all(frame, contract)
     broken = sorted({failure.column for failure in failures if failure.column is not None})
     schema = build_schema(contract).remove_columns(broken)
@@ -408,7 +456,13 @@ def validate_frame(frame: pd.DataFrame, contract: Contract, source: str | Path) 
     except pa.errors.SchemaErrors as errors:
         failures.extend(_pandera_failures(errors.failure_cases))
     if failures:
-        raise ContractViolationError(summarise(failures, source, contract))
+        cells = None
+        if written is not None:
+            try:
+                cells = written()
+            except (OSError, ValueError):  # the message is still right, with parsed values
+                cells = None
+        raise ContractViolationError(summarise(failures, source, contract, cells))
     ordered: pd.DataFrame = validated[
         [*[rule.name for rule in contract.columns], contract.target.column]
     ]
@@ -417,7 +471,8 @@ def validate_frame(frame: pd.DataFrame, contract: Contract, source: str | Path) 
 
 def read_dataset(path: str | Path, contract: Contract) -> pd.DataFrame:
     """Read a CSV file and check it against ``contract``: what every stage reads data with."""
-    return validate_frame(read_csv(path, dtype=csv_dtypes(contract)), contract, path)
+    frame = read_csv(path, dtype=csv_dtypes(contract))
+    return validate_frame(frame, contract, path, lambda: read_written(path))
 
 
 def target_labels(series: pd.Series, contract: Contract) -> pd.Series:

@@ -1,20 +1,23 @@
-"""Reading CSV files defensively and writing every output atomically.
+"""Reading CSV files defensively; writing them atomically (through ``io``).
 
-A stage writes each output to a temporary file next to it and renames it into place
-at the end, so a stage that fails leaves the previous output (or nothing) behind,
-never a half-written file that the next stage or ``dvc`` would take for real.
+Every way a file can be unreadable (missing, a folder, empty, binary, not UTF-8,
+not CSV) becomes one :class:`DataFileError` naming the file. Outputs are written by
+:mod:`{{ cookiecutter.package_name }}.io`: to a temporary file renamed into place, so a
+stage that fails leaves the previous output (or nothing) behind, never a half-written
+file that the next stage or ``dvc`` would take for real.
 """
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import InputError
+from {{ cookiecutter.package_name }}.config import InputError, shorten
+from {{ cookiecutter.package_name }}.io import atomic_path, write_text
+
+__all__ = ["DataFileError", "atomic_path", "read_csv", "read_written", "write_csv", "write_text"]
 
 SNIFF_BYTES = 8192
 
@@ -23,33 +26,25 @@ class DataFileError(InputError):
     """A data file that is missing, empty, binary or not parseable as CSV."""
 
 
-@contextlib.contextmanager
-def atomic_path(destination: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``destination``; rename it into place on success.
-
-    The temporary file lives in the same folder, so the final ``os.replace`` is an
-    atomic rename on the same file system. On any exception it is removed.
-    """
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    # A unique name rather than mkstemp: mkstemp creates files readable by the owner only.
-    temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        yield temporary
-        temporary.replace(destination)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def write_csv(frame: pd.DataFrame, destination: str | Path) -> None:
     """Write ``frame`` without its index, atomically."""
     with atomic_path(destination) as temporary:
         frame.to_csv(temporary, index=False)
 
 
-def write_text(text: str, destination: str | Path) -> None:
-    with atomic_path(destination) as temporary:
-        temporary.write_text(text, encoding="utf-8")
+def _head(path: Path) -> bytes:
+    """The first bytes of ``path``; a missing file, a folder or no access is one error."""
+    if path.is_dir():
+        raise DataFileError(f"{path}: is a directory (expected a CSV file)")
+    if not path.is_file():
+        raise DataFileError(f"{path}: file not found (expected a CSV file)")
+    try:
+        with path.open("rb") as stream:
+            return stream.read(SNIFF_BYTES)
+    except OSError as error:
+        raise DataFileError(
+            f"{path}: cannot be read ({error.strerror or type(error).__name__})"
+        ) from error
 
 
 def read_csv(path: str | Path, dtype: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -59,10 +54,7 @@ def read_csv(path: str | Path, dtype: Mapping[str, str] | None = None) -> pd.Dat
     line, which is how validation errors point at offending rows.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(f"{path}: file not found (expected a CSV file)")
-    with path.open("rb") as stream:
-        head = stream.read(SNIFF_BYTES)
+    head = _head(path)
     if not head.strip():
         raise DataFileError(f"{path}: file is empty (expected a header line and data rows)")
     if b"\x00" in head:
@@ -79,8 +71,28 @@ def read_csv(path: str | Path, dtype: Mapping[str, str] | None = None) -> pd.Dat
             f"{path}: not a CSV text file (not UTF-8 at byte {error.start})"
         ) from error
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        reason = str(error).strip().splitlines()[0]
+        reason = shorten(str(error).strip().splitlines()[0])
         raise DataFileError(f"{path}: not a valid CSV file ({reason})") from error
+    except OSError as error:
+        raise DataFileError(
+            f"{path}: cannot be read ({error.strerror or type(error).__name__})"
+        ) from error
     if frame.empty:
         raise DataFileError(f"{path}: has a header but no data rows")
     return frame
+
+
+def read_written(path: str | Path) -> pd.DataFrame:
+    """Every cell of a CSV file as the text written in it (``n/a`` stays ``n/a``).
+
+    Rows are numbered as :func:`read_csv` numbers them, so an error found in the parsed
+    frame can quote the offending value as the user wrote it. Empty cells are ``""``.
+    """
+    frame = pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        encoding="utf-8",
+    )
+    return frame.fillna("")

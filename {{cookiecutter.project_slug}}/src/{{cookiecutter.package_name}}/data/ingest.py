@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import InputError, Params
+from {{ cookiecutter.package_name }}.config import SKLEARN_PREFIX as SKLEARN_PREFIX
+from {{ cookiecutter.package_name }}.config import InputError, Params, quote, quote_all
 from {{ cookiecutter.package_name }}.data.files import read_csv, write_csv
 
-SKLEARN_PREFIX = "sklearn:"
 # The tabular datasets scikit-learn ships on disk (``load_*`` with ``as_frame``); the
 # ``fetch_*`` ones download and are never used. The contract decides if one fits.
 BUNDLED = ("breast_cancer", "diabetes", "digits", "iris", "wine")
@@ -55,8 +55,8 @@ def load_source(source: str, target: str) -> pd.DataFrame:
         frame = frame.rename(columns=lambda name: str(name).strip())
     if target not in frame.columns:
         raise SourceError(
-            f"{source}: no target column {target!r} (params.yaml data.target); "
-            f"found columns {list(frame.columns)}"
+            f"{source}: no target column {quote(target)} (params.yaml data.target); "
+            f"found columns {quote_all(frame.columns)}"
         )
     return frame
 

@@ -12,11 +12,20 @@ files keep the class balance and the same parameters give the same split.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import InputError, Params
+from {{ cookiecutter.package_name }}.config import (
+    SKLEARN_PREFIX,
+    DataConfig,
+    InputError,
+    Params,
+    quote,
+    quote_all,
+)
 from {{ cookiecutter.package_name }}.data.contract import (
     Contract,
     ContractViolationError,
@@ -24,7 +33,7 @@ from {{ cookiecutter.package_name }}.data.contract import (
     load_contract,
     validate_frame,
 )
-from {{ cookiecutter.package_name }}.data.files import read_csv, write_csv
+from {{ cookiecutter.package_name }}.data.files import read_csv, read_written, write_csv
 
 
 @dataclass(frozen=True)
@@ -35,33 +44,61 @@ class Checked:
     unlabelled: int
 
 
-def check(frame: pd.DataFrame, contract: Contract, source: str) -> Checked:
-    """Drop rows without a target, then hold every other value to the contract."""
+def check(
+    frame: pd.DataFrame,
+    contract: Contract,
+    source: str,
+    written: Callable[[], pd.DataFrame] | None = None,
+) -> Checked:
+    """Drop rows without a target, then hold every other value to the contract.
+
+    ``source`` names the data in messages; ``written`` gives its cells as text (see
+    :func:`validate_frame`).
+    """
     target = contract.target.column
     if target not in frame.columns:
         raise ContractViolationError(
-            f"{source}: missing target column {target!r} (params.yaml data.target); "
-            f"found columns {list(frame.columns)}"
+            f"{source}: missing target column {quote(target)} (params.yaml data.target); "
+            f"found columns {quote_all(frame.columns)}"
         )
     labelled = frame[frame[target].notna()]
     if labelled.empty:
         raise ContractViolationError(
-            f"{source}: every row lacks a value in target column {target!r}"
+            f"{source}: every row lacks a value in target column {quote(target)}"
         )
-    return Checked(validate_frame(labelled, contract, source), len(frame) - len(labelled))
+    checked = validate_frame(labelled, contract, source, written)
+    return Checked(checked, len(frame) - len(labelled))
+
+
+def _classes(counts: pd.Series) -> str:
+    """``class 1 in 357 row(s), class 0 in 1 row(s)``: labels as plain values."""
+    return ", ".join(
+        f"class {quote(label)} in {int(count)} row(s)" for label, count in counts.items()
+    )
 
 
 def split(
-    frame: pd.DataFrame, target: str, test_size: float, seed: int
+    frame: pd.DataFrame, target: str, test_size: float, seed: int, source: str = "the data"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stratified train/test split; the one split both the pipeline and the golden tests use."""
+    """Stratified train/test split; the one split both the pipeline and the golden tests use.
+
+    ``source`` names the data in messages.
+    """
     from sklearn.model_selection import train_test_split  # deferred: slow import
 
     counts = frame[target].value_counts()
     if len(counts) < 2 or counts.min() < 2:
         raise InputError(
-            f"target {target!r}: a stratified split needs at least 2 rows of each of 2 classes; "
-            f"found {counts.to_dict()}"
+            f"{source}: target {quote(target)}: a stratified split needs at least 2 rows of "
+            f"each of 2 classes; found {_classes(counts) or 'no rows'}"
+        )
+    rows, classes = len(frame), len(counts)
+    test_rows = math.ceil(test_size * rows)
+    if test_rows < classes or rows - test_rows < classes:
+        raise InputError(
+            f"{source}: data.test_size {test_size:g} of {rows} rows leaves {test_rows} test and "
+            f"{rows - test_rows} training row(s); a stratified split needs at least {classes} "
+            "(one per class) on each side: change data.test_size in params.yaml"
         )
     train, test = train_test_split(
         frame, test_size=test_size, random_state=seed, stratify=frame[target]
@@ -69,12 +106,38 @@ def split(
     return train, test
 
 
+def describe_source(raw_path: str, source: str) -> str:
+    """How messages name the raw file: with the file the user gave, if there is one."""
+    if source.startswith(SKLEARN_PREFIX):
+        return raw_path
+    return f"{raw_path} (ingested from {source})"
+
+
+def written_cells(data: DataConfig) -> pd.DataFrame:
+    """The raw data's cells as the user wrote them, for messages (``n/a``, not ``nan``).
+
+    Ingest writes a missing value as an empty cell, so when ``data.source`` is a CSV file
+    its text is used (same rows, column names stripped as ingest strips them); if it no
+    longer lines up with ``data.raw_path``, the raw file's text is.
+    """
+    raw = read_written(data.raw_path)
+    if data.source.startswith(SKLEARN_PREFIX):
+        return raw
+    try:
+        source = read_written(data.source).rename(columns=lambda name: str(name).strip())
+    except (OSError, ValueError):
+        return raw
+    lines_up = source.shape == raw.shape and list(source.columns) == list(raw.columns)
+    return source if lines_up else raw
+
+
 def run(params: Params) -> None:
     data = params.data
     contract = load_contract(data.contract, data.target)
     raw = read_csv(data.raw_path, dtype=csv_dtypes(contract))
-    checked = check(raw, contract, data.raw_path)
-    train, test = split(checked.frame, data.target, data.test_size, params.seed)
+    name = describe_source(data.raw_path, data.source)
+    checked = check(raw, contract, name, lambda: written_cells(data))
+    train, test = split(checked.frame, data.target, data.test_size, params.seed, name)
     write_csv(train, data.train_path)
     write_csv(test, data.test_path)
     print(

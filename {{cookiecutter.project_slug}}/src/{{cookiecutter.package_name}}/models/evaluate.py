@@ -25,7 +25,8 @@ from {{ cookiecutter.package_name }}.data.contract import (
     read_dataset,
     target_labels,
 )
-from {{ cookiecutter.package_name }}.data.files import atomic_path, write_csv, write_text
+from {{ cookiecutter.package_name }}.data.files import write_csv
+from {{ cookiecutter.package_name }}.io import atomic_path, write_text
 
 CALIBRATION_BINS = 10
 
@@ -159,13 +160,30 @@ def write_reports(scores: Scores, params: Params) -> dict[str, float]:
     return results
 
 
+def load_model(path: Path) -> Any:
+    """The pipeline ``train`` saved; anything else at ``path`` is one error naming it."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory (expected the model file train saves)")
+    if not path.is_file():
+        raise InputError(f"{path}: model not found; run `dvc repro train` first")
+    try:
+        pipeline = joblib.load(path)
+    except Exception as error:  # a truncated or foreign file fails in many ways
+        raise InputError(
+            f"{path}: not a model saved by train ({type(error).__name__}); "
+            "run `dvc repro train` to rebuild it"
+        ) from error
+    if not hasattr(pipeline, "predict_proba"):
+        raise InputError(
+            f"{path}: expected a fitted pipeline saved by train, found {type(pipeline).__name__}"
+        )
+    return pipeline
+
+
 def run(params: Params) -> None:
     contract = load_contract(params.data.contract, params.data.target)
     test = read_dataset(params.data.test_path, contract)
-    model_path = Path(params.train.model_path)
-    if not model_path.is_file():
-        raise InputError(f"{model_path}: model not found; run `dvc repro train` first")
-    pipeline = joblib.load(model_path)
+    pipeline = load_model(Path(params.train.model_path))
     results = write_reports(score(pipeline, test, contract, params.evaluate.threshold), params)
     summary = ", ".join(f"{name} {value:.4f}" for name, value in results.items())
     print(f"evaluate: {len(test)} test rows: {summary} -> {params.evaluate.metrics_path}")

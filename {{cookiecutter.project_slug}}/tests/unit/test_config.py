@@ -1,0 +1,256 @@
+"""params.yaml is checked at start-up: every knob's range, every path inside the project.
+
+A value out of range used to crash deep inside scikit-learn (``test_size: 0``) or, worse,
+run and overwrite the metrics (``evaluate.threshold: 1.5``); a path with ``..`` wrote
+outside the project. Each is now one ``error:`` line naming the key, the value found and
+the valid range, before any stage reads or writes a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from {{ cookiecutter.package_name }}.cli import main
+from {{ cookiecutter.package_name }}.config import (
+    Params,
+    Range,
+    load_params,
+    quote,
+)
+
+from tests.conftest import PROJECT_ROOT
+
+# Every number knob with a value outside its range, and the words of that range.
+OUT_OF_RANGE: list[tuple[str, Any, str]] = [
+    ("seed", -1, "an integer from 0 to 4,294,967,295"),
+    ("seed", 2**32, "an integer from 0 to 4,294,967,295"),
+    ("data.test_size", 0, "a number above 0 and below 1"),
+    ("data.test_size", 1, "a number above 0 and below 1"),
+    ("data.test_size", 1.5, "a number above 0 and below 1"),
+    ("features.outliers.lower_quantile", -0.1, "a number of at least 0 and below 1"),
+    ("features.outliers.lower_quantile", 1, "a number of at least 0 and below 1"),
+    ("features.outliers.upper_quantile", 0, "a number above 0 and at most 1"),
+    ("features.outliers.upper_quantile", 1.01, "a number above 0 and at most 1"),
+    ("features.correlation.threshold", -0.5, "a number from 0 to 1"),
+    ("features.correlation.threshold", 1.5, "a number from 0 to 1"),
+    ("features.nonlinear.n_knots", 1, "an integer from 2 to 100"),
+    ("features.nonlinear.n_knots", 101, "an integer from 2 to 100"),
+    ("features.nonlinear.degree", 0, "an integer from 1 to 5"),
+    ("features.nonlinear.degree", 6, "an integer from 1 to 5"),
+    ("features.encoding.max_categories", 0, "an integer of at least 1"),
+    ("train.C", 0, "a number above 0"),
+    ("train.C", -1, "a number above 0"),
+    ("train.C", float("inf"), "a number above 0"),
+    ("train.C", float("nan"), "a number above 0"),
+    ("train.max_iter", 0, "an integer of at least 1"),
+    ("train.n_estimators", 0, "an integer of at least 1"),
+    ("evaluate.threshold", 0, "a number above 0 and below 1"),
+    ("evaluate.threshold", 1, "a number above 0 and below 1"),
+    ("evaluate.threshold", 1.5, "a number above 0 and below 1"),
+]
+
+# Knobs that are not numbers: a value of the wrong kind, and what the message expects.
+WRONG_KIND: list[tuple[str, Any, str]] = [
+    ("data.target", "", "a column name"),
+    ("data.source", "", "a path inside the project"),
+    ("features.imputation.enabled", "yes", "bool"),
+    ("features.imputation.strategy", "mode", "one of ['mean', 'median']"),
+    ("features.outliers.enabled", 1, "bool"),
+    ("features.scaling.enabled", "no", "bool"),
+    ("features.scaling.method", "minmax", "one of ['standard', 'robust']"),
+    ("features.correlation.enabled", None, "bool"),
+    ("features.nonlinear.enabled", "off", "bool"),
+    ("features.nonlinear.method", "cubic", "one of ['spline', 'polynomial']"),
+    ("features.encoding.enabled", 0, "bool"),
+    ("train.model", "svm", "one of ['logistic_regression', 'random_forest']"),
+    ("train.max_iter", 1.5, "int"),
+]
+
+PATH_KEYS = [
+    "data.contract",
+    "data.raw_path",
+    "data.train_path",
+    "data.test_path",
+    "train.model_path",
+    "evaluate.metrics_path",
+    "evaluate.plots_dir",
+]
+
+
+def _ranged_knobs(cls: type[Any] = Params, prefix: str = "") -> dict[str, Range]:
+    """Every field that declares a range, by its dotted key in params.yaml."""
+    found: dict[str, Range] = {}
+    for field in dataclasses.fields(cls):
+        key = f"{prefix}{field.name}"
+        default = field.default
+        if dataclasses.is_dataclass(default):
+            found.update(_ranged_knobs(type(default), f"{key}."))
+        elif isinstance(field.metadata.get("range"), Range):
+            found[key] = field.metadata["range"]
+    return found
+
+
+def _write_params(tmp_path: Path, key: str, value: Any) -> Path:
+    """The shipped params.yaml with one key changed, in a project folder of its own."""
+    params = yaml.safe_load((PROJECT_ROOT / "params.yaml").read_text(encoding="utf-8"))
+    node = params
+    *parents, leaf = key.split(".")
+    for parent in parents:
+        node = node[parent]
+    node[leaf] = value
+    path = tmp_path / "params.yaml"
+    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _one_error(path: Path, capsys: pytest.CaptureFixture[str], *command: str) -> str:
+    assert main(["--params", str(path), *(command or ("show-config",))]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1, captured.err
+    assert captured.err.startswith("error: ")
+    return captured.err.strip()
+
+
+def test_the_shipped_params_pass() -> None:
+    load_params(PROJECT_ROOT / "params.yaml")
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), OUT_OF_RANGE)
+def test_out_of_range_value_is_one_line_naming_key_value_and_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, value: Any, expected: str
+) -> None:
+    path = _write_params(tmp_path, key, value)
+    error = _one_error(path, capsys)
+    assert error == f"error: {path}.{key}: expected {expected}, found {quote(value)}"
+
+
+def test_every_ranged_knob_is_tested_out_of_range() -> None:
+    """A knob given a range later gets a row in OUT_OF_RANGE, or this fails."""
+    assert set(_ranged_knobs()) == {key for key, _, _ in OUT_OF_RANGE}
+
+
+def test_every_range_is_documented_in_params_yaml() -> None:
+    """The comment beside each knob in params.yaml states the range config.py checks."""
+    lines = (PROJECT_ROOT / "params.yaml").read_text(encoding="utf-8").splitlines()
+    documented: dict[str, str] = {}
+    parents: list[tuple[int, str]] = []
+    for line in lines:
+        match = re.match(r"^( *)([A-Za-z_]+):(.*)$", line)
+        if not match:
+            continue
+        indent, name, rest = len(match[1]), match[2], match[3]
+        parents = [(depth, key) for depth, key in parents if depth < indent]
+        documented[".".join([key for _, key in parents] + [name])] = rest
+        parents.append((indent, name))
+    for key, bounds in _ranged_knobs().items():
+        assert bounds.describe() in documented[key], f"{key}: params.yaml should say {bounds}"
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), WRONG_KIND)
+def test_wrong_kind_of_value_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, value: Any, expected: str
+) -> None:
+    path = _write_params(tmp_path, key, value)
+    error = _one_error(path, capsys)
+    assert error.startswith(f"error: {path}.{key}: expected {expected}")
+    assert quote(value) in error
+
+
+def test_quantiles_must_keep_their_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write_params(tmp_path, "features.outliers.lower_quantile", 0.995)
+    error = _one_error(path, capsys)
+    assert error == (
+        f"error: {path}.features.outliers: expected lower_quantile below upper_quantile, "
+        "found lower_quantile 0.995 and upper_quantile 0.99"
+    )
+
+
+@pytest.mark.parametrize("key", [*PATH_KEYS, "data.source"])
+def test_a_path_leading_out_of_the_project_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    path = _write_params(tmp_path, key, "../../outside.csv")
+    error = _one_error(path, capsys)
+    assert error.startswith(f"error: {path}.{key}: expected a path inside the project folder")
+    assert "'../../outside.csv'" in error
+    assert str(tmp_path.parent.parent / "outside.csv") in error
+
+
+@pytest.mark.parametrize("key", [*PATH_KEYS, "data.source"])
+def test_an_absolute_path_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    path = _write_params(tmp_path, key, "/tmp/elsewhere.csv")
+    error = _one_error(path, capsys)
+    assert error == (
+        f"error: {path}.{key}: expected a path relative to the project folder, "
+        "found the absolute path '/tmp/elsewhere.csv'"
+    )
+
+
+def test_a_symlink_leading_out_of_the_project_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``data/raw`` a link to a folder outside: the resolved path is what counts."""
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    (project / "data").mkdir()
+    (project / "data" / "raw").symlink_to(outside, target_is_directory=True)
+    path = _write_params(project, "data.raw_path", "data/raw/dataset.csv")
+    error = _one_error(path, capsys)
+    assert error.startswith(f"error: {path}.data.raw_path: expected a path inside the project")
+    assert f"which leads to {outside.resolve() / 'dataset.csv'}" in error
+
+
+def test_two_outputs_may_not_share_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write_params(tmp_path, "data.test_path", "data/processed/train.csv")
+    error = _one_error(path, capsys)
+    assert error == (
+        f"error: {path}.data.test_path: expected a file of its own, found "
+        "'data/processed/train.csv', the same path as data.train_path"
+    )
+
+
+def test_a_bad_knob_stops_the_stage_before_it_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ingest`` with ``seed: -1``: exit 2, and no raw file appears."""
+    monkeypatch.chdir(tmp_path)
+    path = _write_params(tmp_path, "seed", -1)
+    error = _one_error(path, capsys, "ingest")
+    assert "seed" in error
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_huge_value_is_quoted_short(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write_params(tmp_path, "train.model", "x" * 100_000)
+    error = _one_error(path, capsys)
+    assert len(error) < 300
+    assert "... (100,000 characters)" in error
+
+
+def test_a_directory_as_params_file_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    error = _one_error(tmp_path, capsys)
+    assert error == f"error: {tmp_path}: is a directory (expected the parameter file)"
+
+
+def test_ranges_describe_themselves() -> None:
+    assert Range(above=0, below=1).describe() == "above 0 and below 1"
+    assert Range(at_least=2, at_most=100).describe() == "from 2 to 100"
+    assert 0.5 in Range(above=0, below=1)
+    assert float("nan") not in Range(above=0)
+    assert 10**400 not in Range(at_most=2**32 - 1)
