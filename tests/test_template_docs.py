@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,9 @@ PATH_SPAN = re.compile(r"`(?P<path>\.\.?/[^`\s]+)`")
 
 def questions_table() -> dict[str, tuple[str, str]]:
     """Rows of the README's questions table: key -> (default cell, notes cell)."""
-    section = README.read_text(encoding="utf-8").split("## The questions", 1)[1].split("\n## ", 1)[0]
+    section = (
+        README.read_text(encoding="utf-8").split("## The questions", 1)[1].split("\n## ", 1)[0]
+    )
     rows: dict[str, tuple[str, str]] = {}
     for line in section.splitlines():
         match = ROW.match(line.strip())
@@ -74,10 +77,14 @@ def test_questions_table_shows_the_real_default(key: str, default_answers: dict[
 def test_docs_point_only_inside_the_repository(doc: Path) -> None:
     """Every relative link and quoted relative path resolves to a file of this repository."""
     text = doc.read_text(encoding="utf-8")
-    targets = [m["target"] for m in LINK.finditer(text)] + [m["path"] for m in PATH_SPAN.finditer(text)]
+    targets = [m["target"] for m in LINK.finditer(text)] + [
+        m["path"] for m in PATH_SPAN.finditer(text)
+    ]
     for target in targets:
         resolved = (doc.parent / target).resolve()
-        assert resolved.is_relative_to(TEMPLATE_DIR), f"{doc.name} points outside the repository: {target}"
+        assert resolved.is_relative_to(TEMPLATE_DIR), (
+            f"{doc.name} points outside the repository: {target}"
+        )
         assert resolved.exists(), f"{doc.name} points at {target}, which does not exist"
 
 
@@ -99,3 +106,28 @@ def test_one_layer_command_runs_only_that_layer(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "test_hooks.py" in command[1]
     assert re.search(r"\d+ passed", result.stdout), result.stdout[-2000:]
+
+
+def test_readme_quotes_what_a_bad_choice_prints(tmp_path: Path) -> None:
+    """The README quotes Cookiecutter's own last line for a choice outside its list, exactly."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "-o",
+            str(tmp_path / "out"),
+            str(TEMPLATE_DIR),
+            "python_version=2.7",
+        ],
+        env=hermetic_env(tmp_path / "home"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert f"`{last}`" in README.read_text(encoding="utf-8"), last
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
