@@ -1,9 +1,10 @@
 """Layer 3: representative generated projects set up and pass their own checks.
 
 Each project is baked once per worker and installed in a fresh environment with
-its own `make setup` (uv, from PyPI), exactly as a user would after generating it.
-Python 3.12 and 3.13 combinations are covered by the structure layer only: this
-machine has Python 3.11, and uv cannot download other interpreters here.
+its own `make setup` (`uv sync --locked` from the uv.lock of its first commit),
+exactly as a user would after generating it. Python 3.12 and 3.13 combinations are
+covered by the structure layer and by tests/test_locks.py (their locks are current):
+these tests run on Python 3.11 and never let uv download another interpreter.
 """
 
 from __future__ import annotations
