@@ -18,7 +18,7 @@ from tests.conftest import PROJECT_ROOT
 
 def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     """Each subcommand answers --help with its own description."""
-    for name in [*STAGES, "show-config"]:
+    for name in [*STAGES, "show-config", "pipeline", "draft-contract"]:
         with pytest.raises(SystemExit) as exit_info:
             main([name, "--help"])
         assert exit_info.value.code == 0
