@@ -236,7 +236,13 @@ def pipeline(root: Path, targets: Sequence[str] = ()) -> int:
             problems = restore(root, saved)
             where = f" at stage {outcome.stage}" if outcome.stage else ""
             what = "was interrupted" if outcome.interrupted else "failed"
-            if problems:
+            if not any(output.md5 for output in before):
+                print(
+                    f"error: the pipeline {what}{where}; there were no earlier outputs to put "
+                    f"back (no stage had succeeded: {LOCK_FILE} was empty or missing)",
+                    file=sys.stderr,
+                )
+            elif problems:
                 print(
                     f"error: the pipeline {what}{where}, and the last good outputs could not "
                     f"all be put back: {'; '.join(problems)}",

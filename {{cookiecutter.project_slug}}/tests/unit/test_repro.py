@@ -69,6 +69,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     assert outputs["out.txt"].cached
     assert not outputs["metrics.json"].cached
     assert outputs["out.txt"].md5 is None  # nothing recorded before the first run
+    shutil.copytree(root, root.parent / "fresh", symlinks=True)  # never run, for one test
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         assert repro.pipeline(root) == 0
@@ -148,3 +149,16 @@ def test_bad_params_stop_before_dvc_runs(
     params.write_text("data:\n  test_size: 0\n", encoding="utf-8")
     assert main(["--params", str(params), "pipeline"]) == 2
     assert "data.test_size: expected a number above 0 and below 1" in capsys.readouterr().err
+
+
+def test_a_first_run_that_fails_says_there_was_nothing_to_restore(
+    first_run: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(first_run[0].parent / "fresh", project, symlinks=True)
+    (project / "input.txt").write_text("bad\n", encoding="utf-8")
+    assert repro.pipeline(project) == 1
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "error: the pipeline failed at stage produce; there were no earlier outputs to put "
+        "back (no stage had succeeded: dvc.lock was empty or missing)"
+    )
