@@ -63,6 +63,12 @@ def rename_locked_project(lock: str, slug: str) -> str:
 
 def place_lock(project: Path, answers: Mapping[str, str]) -> None:
     source = project / LOCK_DIR / f"py{answers['python_version']}-{answers['cloud_provider']}.lock"
+    if not source.is_file():
+        raise ValueError(
+            f"expected a stored lock {LOCK_DIR}/{source.name} for python_version="
+            f"{answers['python_version']} and cloud_provider={answers['cloud_provider']}, "
+            "found none: run the template's `make locks`"
+        )
     lock = rename_locked_project(source.read_text(encoding="utf-8"), answers["project_slug"])
     (project / "uv.lock").write_text(lock, encoding="utf-8")
 
@@ -106,7 +112,11 @@ def init_git(project: Path) -> str:
 
 def main(answers: Mapping[str, str], project: Path) -> int:
     place_licence(project, answers["licence"])
-    place_lock(project, answers)
+    try:
+        place_lock(project, answers)
+    except ValueError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 1
     prune(project, answers)
     print(init_git(project))
     return 0
