@@ -61,8 +61,7 @@ def project(first_run: tuple[BakedProject, str]) -> Iterator[BakedProject]:
 
 def digests(project: BakedProject) -> dict[str, str]:
     return {
-        name: hashlib.sha256((project.path / name).read_bytes()).hexdigest()
-        for name in LAST_GOOD
+        name: hashlib.sha256((project.path / name).read_bytes()).hexdigest() for name in LAST_GOOD
     }
 
 

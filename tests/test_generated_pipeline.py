@@ -68,6 +68,14 @@ def test_second_repro_runs_nothing(project: BakedProject) -> None:
     assert "up to date" in result.stdout
 
 
+def test_make_pipeline_rerun_runs_nothing_and_says_what_to_commit(project: BakedProject) -> None:
+    """`make pipeline` again: no stage runs; dvc.lock and the metrics are still to commit."""
+    result = project.run("make", "pipeline")
+    assert "Running stage" not in result.stdout
+    assert "git add dvc.lock reports/metrics.json && git commit" in result.stdout
+    assert "roc_auc" in result.stdout
+
+
 def test_data_is_versioned_not_committed(project: BakedProject) -> None:
     """After a run, git sees dvc.lock and metrics, never the data or the model."""
     untracked = project.run("git", "status", "--porcelain", "--untracked-files=all").stdout
