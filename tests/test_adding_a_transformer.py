@@ -5,7 +5,7 @@ what each says. A ``python`` block's info string says where its code goes:
 ``append=<path>`` (end of the file), ``file=<path>`` (a new file), or
 ``file=<path> after=<line>`` / ``before=<line>`` (next to the one line of the file
 that reads so, spaces aside). ``bash`` blocks are run line by line, the ``yaml`` block
-is merged into ``params.yaml``, and the ``text`` block is what the convention check
+is applied to ``params.yaml`` as a person would (comments kept), and the ``text`` block is what the convention check
 prints when the transformer has no tests. The last block commits through the git
 hooks, so the guide's code also passes ruff, mypy and the convention check.
 """
@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from typing import Any
 
 import pytest
 import yaml
 
 from tests.conftest import BakedProject, Baker
+from tests.test_adding_a_dataset import set_params
 
 pytestmark = [pytest.mark.slow]
 
@@ -29,15 +29,6 @@ FENCE = re.compile(r"```(\w+)([^\n]*)\n(.*?)```", re.DOTALL)
 PLACEMENT = re.compile(
     r"^ (?P<mode>file|append)=(?P<path>\S+)(?: (?P<where>after|before)=(?P<anchor>.+))?$"
 )
-
-
-def merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
-    for key, value in change.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            merge(base[key], value)
-        else:
-            base[key] = value
-    return base
 
 
 def place(project: BakedProject, info: str, code: str) -> str:
@@ -78,9 +69,7 @@ def test_the_transformer_guide_adds_a_tested_wired_transformer(baker: Baker) -> 
             for command in filter(None, (line.strip() for line in body.splitlines())):
                 outputs += project.run("bash", "-c", command).stdout
         elif language == "yaml":
-            params = yaml.safe_load(project.read("params.yaml"))
-            merged = merge(params, yaml.safe_load(body))
-            (project.path / "params.yaml").write_text(yaml.safe_dump(merged, sort_keys=False))
+            set_params(project, yaml.safe_load(body))
         elif language == "text":
             expected_failure = body.strip()
     assert f"src/{package}/config.py" in touched

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEMPLATE_DIR, Baker
+from tests.conftest import TEMPLATE_DIR, BakedProject, Baker
 
 FENCE = re.compile(r"```bash\n(.*?)```", re.DOTALL)
 
@@ -92,3 +92,87 @@ def test_template_readme_has_exactly_two_setup_commands() -> None:
     assert commands == ["make demo", "make test"], commands
     assert Path(TEMPLATE_DIR / "Makefile").read_text().count("demo:") == 1
     assert "make demo" in readme
+
+
+# The generated project's docs: each fenced bash block, by (doc, heading above it),
+# and the test that runs its commands. A new block fails the check below until a test
+# runs it and is named here.
+GENERATED_BLOCKS = {
+    ("README.md", "Start here"): "conftest.ready_project (make setup), "
+    "tests/test_generated_project.py::test_make_check_passes",
+    (
+        "README.md",
+        "Pipeline",
+    ): "tests/test_generated_pipeline.py::test_readme_pipeline_commands_run",
+    (
+        "README.md",
+        "Discarding an experiment",
+    ): "tests/test_docs.py::test_readme_discards_an_experiment",
+    ("docs/adding-a-dataset.md", "*"): "tests/test_adding_a_dataset.py",
+    ("docs/adding-a-transformer.md", "*"): "tests/test_adding_a_transformer.py",
+}
+HEADING = re.compile(r"^#+ (.+)$", re.MULTILINE)
+
+
+def generated_bash_blocks(project: BakedProject) -> list[tuple[str, str, str]]:
+    """(doc, heading above the block, block) for every bash block of the generated docs."""
+    found = []
+    docs = ["README.md", *sorted(f"docs/{p.name}" for p in (project.path / "docs").glob("*.md"))]
+    for doc in docs:
+        text = project.read(doc)
+        for match in re.finditer(r"```bash\n(.*?)```", text, re.DOTALL):
+            headings = HEADING.findall(text[: match.start()])
+            found.append((doc, headings[-1] if headings else "", match.group(1)))
+    return found
+
+
+def test_every_generated_doc_command_is_run_by_a_test(baker: Baker) -> None:
+    """README.md and docs/*.md of a generated project: each bash block has its test."""
+    project = baker.bake()
+    blocks = generated_bash_blocks(project)
+    assert len(blocks) >= len(GENERATED_BLOCKS)
+    for doc, heading, block in blocks:
+        assert (doc, heading) in GENERATED_BLOCKS or (doc, "*") in GENERATED_BLOCKS, (
+            f"{doc}, section {heading!r}: commands shown but no test runs them:\n{block}"
+        )
+    readme_sections = [heading for doc, heading, _ in blocks if doc == "README.md"]
+    assert len(readme_sections) == len(set(readme_sections)), (
+        "the README tests run one bash block per section; found two in one section"
+    )
+    assert {doc for doc, _ in GENERATED_BLOCKS} == {doc for doc, _, _ in blocks}
+
+
+def section_commands(project: BakedProject, heading: str) -> list[str]:
+    readme = project.read("README.md")
+    section = readme.split(f"{heading}\n", 1)[1]
+    block = section.split("```bash\n", 1)[1].split("```", 1)[0]
+    return [c for c in (line.split("#", 1)[0].strip() for line in block.splitlines()) if c]
+
+
+@pytest.mark.slow
+def test_readme_discards_an_experiment(baker: Baker) -> None:
+    """After `dvc exp run`, the README's discard commands restore the last commit's state."""
+    project = baker.bake()
+    project.run("make", "setup")
+    project.run("make", "pipeline")
+    project.run("git", "add", "dvc.lock", "reports/metrics.json")
+    project.run("git", "commit", "-m", "Pipeline results")
+    committed = {name: project.read(name) for name in ("params.yaml", "dvc.lock")}
+    model = (project.path / "models" / "model.joblib").read_bytes()
+
+    experiment = next(c for c in section_commands(project, "## Pipeline") if "exp run" in c)
+    project.run("bash", "-c", experiment)
+    watched = ("params.yaml", "dvc.lock", "reports/")
+    changed = project.run("git", "status", "--porcelain", *watched).stdout
+    assert "params.yaml" in changed, changed
+    assert "dvc.lock" in changed, changed
+    assert (project.path / "models" / "model.joblib").read_bytes() != model
+
+    outputs = [
+        project.run("bash", "-c", command).stdout
+        for command in section_commands(project, "### Discarding an experiment")
+    ]
+    assert project.run("git", "status", "--porcelain", *watched).stdout == ""
+    assert {name: project.read(name) for name in committed} == committed
+    assert (project.path / "models" / "model.joblib").read_bytes() == model
+    assert "Data and pipelines are up to date." in outputs[-1]
