@@ -19,7 +19,7 @@ from tests.conftest import TEMPLATE_DIR, BakedProject, Baker
 FENCE = re.compile(r"```bash\n(.*?)```", re.DOTALL)
 
 TESTED_COMMANDS = {
-    "make demo": "tests/test_generated_project.py::test_make_demo",
+    "make demo": "tests/test_fresh_machine.py::test_make_demo_then_commit_through_the_hooks",
     "make test": ".ci/run (CI runs the template's tests with it)",
     "make test PYTEST_ARGS=tests/test_hooks.py": (
         "tests/test_template_docs.py::test_one_layer_command_runs_only_that_layer"
@@ -176,3 +176,20 @@ def test_readme_discards_an_experiment(baker: Baker) -> None:
     assert {name: project.read(name) for name in committed} == committed
     assert (project.path / "models" / "model.joblib").read_bytes() == model
     assert "Data and pipelines are up to date." in outputs[-1]
+
+
+TEST_REFERENCE = re.compile(r"(tests/[\w/]+\.py)(?:::(\w+))?")
+
+
+@pytest.mark.parametrize("named", sorted({*TESTED_COMMANDS.values(), *GENERATED_BLOCKS.values()}))
+def test_named_tests_exist(named: str) -> None:
+    """Every test the tables above name exists, so a renamed test cannot leave a doc unrun."""
+    references = TEST_REFERENCE.findall(named)
+    assert references or named.startswith(".ci/run"), f"{named!r} names no test"
+    for path, function in references:
+        source = TEMPLATE_DIR / path
+        assert source.is_file(), f"{named!r}: {path} does not exist"
+        if function:
+            assert f"def {function}(" in source.read_text(encoding="utf-8"), (
+                f"{named!r}: {path} has no test {function}"
+            )
