@@ -18,12 +18,12 @@ from pathlib import Path
 from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.config import (
     DEFAULT_PARAMS_PATH,
-    InputError,
     Params,
     as_dict,
     current_environment,
     load_params,
 )
+from {{ cookiecutter.package_name }}.errors import InputError
 
 
 @dataclass(frozen=True)

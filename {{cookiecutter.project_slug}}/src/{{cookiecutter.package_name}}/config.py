@@ -22,54 +22,16 @@ from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 import yaml
 
+from {{ cookiecutter.package_name }}.errors import ConfigError, quote, quote_all, shorten
+
 ENVIRONMENTS = ("dev", "test", "uat", "live")
 Environment = Literal["dev", "test", "uat", "live"]
 ENVIRONMENT_VARIABLE = "{{ cookiecutter.package_name.upper() }}_ENV"
 DEFAULT_PARAMS_PATH = Path("params.yaml")
 SKLEARN_PREFIX = "sklearn:"
-QUOTE_LIMIT = 80  # characters of a user's value quoted in an error message
 MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds in [0, 2**32 - 1]
 
 T = TypeVar("T")
-
-
-class InputError(ValueError):
-    """A problem the user can fix (bad input, a file that cannot be written).
-
-    The CLI reports it as one ``error:`` line, without a traceback, and exits 2.
-    """
-
-
-class ConfigError(InputError):
-    """A parameter file that does not match the expected shape."""
-
-
-def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """``text`` cut to ``limit`` characters, saying how long it really was."""
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}... ({len(text):,} characters)"
-
-
-def quote(value: Any, limit: int = QUOTE_LIMIT) -> str:
-    """A value for an error message: ``41.5`` not ``np.float64(41.5)``, at most ``limit`` long.
-
-    A long string keeps its quotes around the part shown: ``'xxxx...'... (5,000,000
-    characters)``.
-    """
-    if type(value).__module__ == "numpy" and hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, str) and len(value) > limit:
-        return f"{value[:limit]!r}... ({len(value):,} characters)"
-    return shorten(repr(value), limit)
-
-
-def quote_all(values: Any, shown: int = 10) -> str:
-    """A list for an error message: each item quoted, at most ``shown`` of them."""
-    items = list(values)
-    text = ", ".join(quote(item) for item in items[:shown])
-    more = f", ... and {len(items) - shown} more" if len(items) > shown else ""
-    return f"[{text}{more}]"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from {{ cookiecutter.package_name }}.config import InputError
+from {{ cookiecutter.package_name }}.errors import InputError
 
 
 class OutputError(InputError):

@@ -32,7 +32,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from {{ cookiecutter.package_name }}.config import InputError
+from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.io import atomic_path
 
 DVC = (sys.executable, "-m", "dvc")

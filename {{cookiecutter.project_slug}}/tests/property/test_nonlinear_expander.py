@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from {{ cookiecutter.package_name }}.config import InputError
+from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.features.transformers import NonLinearExpander
 
 from tests.property.strategies import moderate_floats, numeric_frames

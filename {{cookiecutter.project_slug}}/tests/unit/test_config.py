@@ -17,12 +17,8 @@ import pytest
 import yaml
 
 from {{ cookiecutter.package_name }}.cli import main
-from {{ cookiecutter.package_name }}.config import (
-    Params,
-    Range,
-    load_params,
-    quote,
-)
+from {{ cookiecutter.package_name }}.config import Params, Range, load_params
+from {{ cookiecutter.package_name }}.errors import quote
 
 from tests.conftest import PROJECT_ROOT
 

@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.cli import main
-from {{ cookiecutter.package_name }}.config import InputError
 from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import (
     ContractError,
@@ -25,6 +24,7 @@ from {{ cookiecutter.package_name }}.data.contract import (
     read_dataset,
 )
 from {{ cookiecutter.package_name }}.data.files import DataFileError, atomic_path, read_csv
+from {{ cookiecutter.package_name }}.errors import InputError
 
 from tests.conftest import PROJECT_ROOT
 from tests.unit.mini_dataset import CONTRACT, mini_frame, write_project

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from {{ cookiecutter.package_name }}.cli import main
-from {{ cookiecutter.package_name }}.config import InputError
 from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
 from {{ cookiecutter.package_name }}.data.draft import draft
+from {{ cookiecutter.package_name }}.errors import InputError
 
 from tests.unit.mini_dataset import mini_frame
 

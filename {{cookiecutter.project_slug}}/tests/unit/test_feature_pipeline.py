@@ -17,7 +17,8 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from {{ cookiecutter.package_name }}.config import FeaturesConfig, InputError, NonLinearConfig
+from {{ cookiecutter.package_name }}.config import FeaturesConfig, NonLinearConfig
+from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.features.pipeline import build_preprocessor, numeric_steps
 
 ALL_DISABLED = FeaturesConfig(

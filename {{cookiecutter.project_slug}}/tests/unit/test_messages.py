@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import InputError, Params, quote, quote_all
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.data import ingest, validate
 from {{ cookiecutter.package_name }}.data.contract import (
     ContractError,
@@ -23,6 +23,7 @@ from {{ cookiecutter.package_name }}.data.contract import (
     read_dataset,
 )
 from {{ cookiecutter.package_name }}.data.files import DataFileError, read_csv
+from {{ cookiecutter.package_name }}.errors import InputError, quote, quote_all
 from {{ cookiecutter.package_name }}.models.evaluate import load_model
 
 from tests.unit.mini_dataset import mini_frame, write_project

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import InputError, Params
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
+from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.models import evaluate, train
 
 from tests.unit.mini_dataset import mini_frame, write_project

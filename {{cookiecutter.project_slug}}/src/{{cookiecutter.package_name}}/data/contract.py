@@ -23,8 +23,8 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from {{ cookiecutter.package_name }}.config import InputError, quote, shorten
 from {{ cookiecutter.package_name }}.data.files import read_csv, read_written
+from {{ cookiecutter.package_name }}.errors import InputError, quote, shorten
 
 ColumnType = Literal["float", "int", "category", "bool"]
 Label = int | str | bool

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import InputError, shorten
+from {{ cookiecutter.package_name }}.errors import InputError, shorten
 from {{ cookiecutter.package_name }}.io import atomic_path, write_text
 
 __all__ = ["DataFileError", "atomic_path", "read_csv", "read_written", "write_csv", "write_text"]

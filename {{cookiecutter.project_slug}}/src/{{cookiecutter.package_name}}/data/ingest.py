@@ -19,8 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import SKLEARN_PREFIX as SKLEARN_PREFIX
-from {{ cookiecutter.package_name }}.config import InputError, Params, quote, quote_all
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.data.files import read_csv, write_csv
+from {{ cookiecutter.package_name }}.errors import InputError, quote, quote_all
 
 # The tabular datasets scikit-learn ships on disk (``load_*`` with ``as_frame``); the
 # ``fetch_*`` ones download and are never used. The contract decides if one fits.

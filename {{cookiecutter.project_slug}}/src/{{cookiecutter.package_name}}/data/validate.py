@@ -18,14 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import (
-    SKLEARN_PREFIX,
-    DataConfig,
-    InputError,
-    Params,
-    quote,
-    quote_all,
-)
+from {{ cookiecutter.package_name }}.config import SKLEARN_PREFIX, DataConfig, Params
 from {{ cookiecutter.package_name }}.data.contract import (
     Contract,
     ContractViolationError,
@@ -34,6 +27,7 @@ from {{ cookiecutter.package_name }}.data.contract import (
     validate_frame,
 )
 from {{ cookiecutter.package_name }}.data.files import read_csv, read_written, write_csv
+from {{ cookiecutter.package_name }}.errors import InputError, quote, quote_all
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Any
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 
-from {{ cookiecutter.package_name }}.config import FeaturesConfig, InputError
+from {{ cookiecutter.package_name }}.config import FeaturesConfig
+from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.features.transformers import (
     CategoryEncoder,
     ColumnScaler,

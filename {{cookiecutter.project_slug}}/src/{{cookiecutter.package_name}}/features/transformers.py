@@ -13,7 +13,7 @@ They are small on purpose: our own readable code, so the template's planted-bug 
 can break them and show that the property tests notice.
 
 Errors caused by the data or the parameters raise
-:class:`~{{ cookiecutter.package_name }}.config.InputError` (a ``ValueError``) naming the
+:class:`~{{ cookiecutter.package_name }}.errors.InputError` (a ``ValueError``) naming the
 transformer, the column and what was expected.
 """
 
@@ -31,7 +31,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import PolynomialFeatures, SplineTransformer
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from {{ cookiecutter.package_name }}.config import InputError
+from {{ cookiecutter.package_name }}.errors import InputError
 
 # The transformers this module offers. tools/check_property_tests.py reads this list:
 # each one needs a property test (tests/property/) and an entry in the scikit-learn

@@ -18,7 +18,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import InputError, Params
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.data.contract import (
     Contract,
     load_contract,
@@ -26,6 +26,7 @@ from {{ cookiecutter.package_name }}.data.contract import (
     target_labels,
 )
 from {{ cookiecutter.package_name }}.data.files import write_csv
+from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.io import atomic_path, write_text
 
 CALIBRATION_BINS = 10

@@ -28,12 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import (
-    DEFAULT_PARAMS_PATH,
-    InputError,
-    Params,
-    load_params,
-)
+from {{ cookiecutter.package_name }}.config import DEFAULT_PARAMS_PATH, Params, load_params
 from {{ cookiecutter.package_name }}.data.contract import (
     Contract,
     csv_dtypes,
@@ -43,6 +38,7 @@ from {{ cookiecutter.package_name }}.data.contract import (
 from {{ cookiecutter.package_name }}.data.files import read_csv, write_csv, write_text
 from {{ cookiecutter.package_name }}.data.ingest import SKLEARN_PREFIX, load_source
 from {{ cookiecutter.package_name }}.data.validate import check, split
+from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.models import evaluate, train
 
 GOLDEN_DIR = Path("tests/golden")

@@ -22,7 +22,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import InputError, Params
+from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.data.contract import (
     Contract,
     load_contract,
@@ -30,6 +30,7 @@ from {{ cookiecutter.package_name }}.data.contract import (
     target_labels,
 )
 from {{ cookiecutter.package_name }}.data.files import atomic_path
+from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.features.pipeline import build_preprocessor
 
 EXAMPLES = 3
