@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,6 +164,9 @@ class Baker:
         return BakedProject(project, context, self.env)
 
 
+# The generated projects tests run in, baked and set up once: a name and its answers.
+# A test file picks one with `pytestmark = ready("default")` and takes the fixture
+# `project`; a combination that needs its own checks is one more line here.
 REPRESENTATIVE: dict[str, dict[str, str]] = {
     # The defaults: GitHub Actions, AWS remote, MIT, Python 3.11.
     "default": {},
@@ -177,24 +180,85 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
 }
 
 
-@pytest.fixture(scope="session")
-def ready_projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BakedProject]:
-    """Projects baked once per test worker and set up (`make setup`) on first use."""
-    return {}
+def ready(*names: str) -> pytest.MarkDecorator:
+    """Run the marked tests (or `pytestmark` module) once per named ready project.
+
+    Each name becomes a parameter of the `project` fixture and an xdist group of the
+    same name, so under `--dist loadgroup` one worker runs every test of a project and
+    bakes and sets it up once.
+    """
+    unknown = sorted(set(names) - set(REPRESENTATIVE))
+    if unknown or not names:
+        raise KeyError(
+            f"unknown ready project(s) {unknown or '(none given)'}; known: {sorted(REPRESENTATIVE)}"
+        )
+    return pytest.mark.parametrize(
+        "project",
+        [pytest.param(name, id=name, marks=pytest.mark.xdist_group(name)) for name in names],
+        indirect=True,
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep `--dist loadgroup` grouping on pytest 9.2, where xdist 3.8 no longer can.
+
+    An xdist worker names each test of a group `<nodeid>@<group>`, and the controller
+    gives each group to one worker. xdist 3.8 writes that name to `item._nodeid`, which
+    pytest 9.2 no longer reads (pytest-dev/pytest-xdist#1386), so every group would be
+    spread over the workers and each would set up each ready project. This runs after
+    xdist's hook and does the same to the id pytest 9.2 reads; it does nothing where
+    xdist's own renaming took effect.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        groups = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        suffix = "@" + "_".join(sorted(groups))
+        node_id = getattr(item, "_id", None)
+        if groups and node_id is not None and not item.nodeid.endswith(suffix):
+            item._id = type(node_id).parse(item.nodeid + suffix)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
-def session_baker(tmp_path_factory: pytest.TempPathFactory) -> Baker:
-    return Baker(tmp_path_factory.mktemp("ready"))
+def ready_projects(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], BakedProject]:
+    """The named representative project, baked and set up (`make setup`) on first use.
+
+    Session-scoped, so per xdist worker: with the groups `ready` sets, once in all.
+    """
+    baker = Baker(tmp_path_factory.mktemp("ready"))
+    projects: dict[str, BakedProject] = {}
+
+    def get(name: str) -> BakedProject:
+        if name not in projects:
+            project = baker.bake(**REPRESENTATIVE[name])
+            project.run("make", "setup")
+            projects[name] = project
+        return projects[name]
+
+    return get
 
 
-def ready_project(name: str, cache: dict[str, BakedProject], baker: Baker) -> BakedProject:
-    """Bake the named representative combination and run its `make setup`, once."""
-    if name not in cache:
-        project = baker.bake(**REPRESENTATIVE[name])
-        project.run("make", "setup")
-        cache[name] = project
-    return cache[name]
+@pytest.fixture
+def project(
+    request: pytest.FixtureRequest, ready_projects: Callable[[str], BakedProject]
+) -> BakedProject:
+    """A ready (baked, `make setup`) generated project: the one `ready(name)` names.
+
+    A test file that needs a project made otherwise defines its own `project` fixture,
+    which overrides this one (tests/test_failures.py); one that needs more done to the
+    ready project overrides it with `def project(project)` (tests/test_generated_pipeline.py).
+    """
+    name = getattr(request, "param", None)
+    if name is None:
+        pytest.fail(
+            f"{request.node.nodeid} uses the ready `project` without naming it: mark the test "
+            "or module with tests.conftest.ready('default') (or another REPRESENTATIVE name)"
+        )
+    return ready_projects(name)
 
 
 # A nested run (the README's one-layer command, run by a test) reports elsewhere, so it

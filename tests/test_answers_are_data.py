@@ -29,7 +29,7 @@ from tests.conftest import (
     BakedProject,
     Baker,
     hermetic_env,
-    ready_project,
+    ready,
 )
 from tests.test_hooks import pre_gen, refusal_lines, run_cookiecutter
 
@@ -421,12 +421,9 @@ def test_documented_import_names_are_refused() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("default")
-def test_installed_import_names_are_refused(
-    ready_projects: dict[str, BakedProject], session_baker: Baker
-) -> None:
+@ready("default")
+def test_installed_import_names_are_refused(project: BakedProject) -> None:
     """Every top-level name an installed project can import from a locked package is refused."""
-    project = ready_project("default", ready_projects, session_baker)
     listing = project.run(
         ".venv/bin/python",
         "-c",

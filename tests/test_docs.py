@@ -98,7 +98,7 @@ def test_template_readme_has_exactly_two_setup_commands() -> None:
 # and the test that runs its commands. A new block fails the check below until a test
 # runs it and is named here.
 GENERATED_BLOCKS = {
-    ("README.md", "Start here"): "conftest.ready_project (make setup), "
+    ("README.md", "Start here"): "conftest.project (make setup), "
     "tests/test_generated_project.py::test_make_check_passes",
     (
         "README.md",

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BakedProject, Baker, ready_project
+from tests.conftest import BakedProject, ready
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("default")]
+pytestmark = [pytest.mark.slow, ready("default")]
 
 OUTPUTS = (
     "data/raw/dataset.csv",
@@ -33,8 +33,8 @@ OUTPUTS = (
 
 
 @pytest.fixture
-def project(ready_projects: dict[str, BakedProject], session_baker: Baker) -> BakedProject:
-    project = ready_project("default", ready_projects, session_baker)
+def project(project: BakedProject) -> BakedProject:
+    """The ready default project, after its first `make pipeline`."""
     if not project.has_file("dvc.lock"):
         project.run("make", "pipeline")
     return project

@@ -13,25 +13,9 @@ import re
 
 import pytest
 
-from tests.conftest import (
-    REPRESENTATIVE,
-    BakedProject,
-    Baker,
-    ready_project,
-)
+from tests.conftest import REPRESENTATIVE, BakedProject, ready
 
-pytestmark = pytest.mark.slow
-
-COMBINATIONS = [
-    pytest.param(name, marks=pytest.mark.xdist_group(name), id=name) for name in REPRESENTATIVE
-]
-
-
-@pytest.fixture(params=COMBINATIONS)
-def project(
-    request: pytest.FixtureRequest, ready_projects: dict[str, BakedProject], session_baker: Baker
-) -> BakedProject:
-    return ready_project(request.param, ready_projects, session_baker)
+pytestmark = [pytest.mark.slow, ready(*REPRESENTATIVE)]
 
 
 def test_installs_exactly_its_committed_lock(project: BakedProject) -> None:

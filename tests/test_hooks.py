@@ -14,7 +14,8 @@ from cookiecutter.exceptions import FailedHookException
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import TEMPLATE_DIR, Baker, hermetic_env
+from tests.conftest import QUESTIONS, TEMPLATE_DIR, Baker, choices, hermetic_env
+from tests.test_structure import COMBINATIONS, OPTION_FILES, STASHES, combination_id
 
 
 def load_hook(name: str) -> ModuleType:
@@ -29,19 +30,21 @@ def load_hook(name: str) -> ModuleType:
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
 
+# The choice questions of cookiecutter.json: the hook's CHOICES must list the same.
+CHOICE_KEYS = [
+    key for key, value in QUESTIONS.items() if isinstance(value, list) and not key.startswith("_")
+]
+# cookiecutter.json's defaults, its derived names as they render for the default
+# project name, and the first answer of each choice.
 VALID = {
-    "project_name": "Churn Model",
+    **{
+        key: value
+        for key, value in QUESTIONS.items()
+        if isinstance(value, str) and not key.startswith("_") and "{{" not in value
+    },
     "project_slug": "churn-model",
     "package_name": "churn_model",
-    "description": "Predicts churn.",
-    "author_name": "Ada Lovelace",
-    "author_email": "ada@example.com",
-    "team": "data-science",
-    "cost_centre": "CC-1000",
-    "python_version": "3.11",
-    "cloud_provider": "aws",
-    "ci_provider": "github",
-    "licence": "MIT",
+    **{key: choices(key)[0] for key in CHOICE_KEYS},
 }
 
 INVALID = [
@@ -78,15 +81,48 @@ INVALID = [
     ("team", "Data Science", "team 'Data Science' is not valid"),
     ("cost_centre", "1000", "cost_centre '1000' is not valid: expected 2-6 upper-case letters"),
     ("cost_centre", "cc-1000", "is not valid"),
-    (
-        "python_version",
-        "3.9",
-        "python_version '3.9' is not valid: expected one of 3.11, 3.12, 3.13",
+    # Any answer outside a choice question's choices, which the message lists.
+    *(
+        (key, "other", f"{key} 'other' is not valid: expected one of {', '.join(choices(key))}")
+        for key in CHOICE_KEYS
     ),
-    ("cloud_provider", "ibm", "expected one of aws, gcp, azure, none"),
-    ("ci_provider", "jenkins", "expected one of github, gitlab, none"),
-    ("licence", "GPL-3.0", "expected one of MIT, Apache-2.0, BSD-3-Clause, proprietary"),
 ]
+
+
+def test_the_hook_offers_the_choices_of_cookiecutter_json() -> None:
+    """The hook's CHOICES and cookiecutter.json's choice questions list the same answers."""
+    for key in CHOICE_KEYS:
+        assert key in pre_gen.CHOICES, (
+            f"{key} is a choice question in cookiecutter.json but not in CHOICES "
+            "in hooks/pre_gen_project.py"
+        )
+        hook = pre_gen.CHOICES[key]
+        only_json = [choice for choice in choices(key) if choice not in hook]
+        only_hook = [choice for choice in hook if choice not in choices(key)]
+        assert not only_json, (
+            f"{key} choices {only_json} are in cookiecutter.json but not in CHOICES "
+            "in hooks/pre_gen_project.py"
+        )
+        assert not only_hook, (
+            f"{key} choices {only_hook} are in CHOICES in hooks/pre_gen_project.py "
+            "but not in cookiecutter.json"
+        )
+        assert list(hook) == choices(key), f"{key}: list the choices in cookiecutter.json's order"
+    extra = sorted(set(pre_gen.CHOICES) - set(CHOICE_KEYS))
+    assert not extra, (
+        f"CHOICES in hooks/pre_gen_project.py has {extra}, which cookiecutter.json does not ask"
+    )
+
+
+def test_the_hook_checks_every_question() -> None:
+    """Each question of cookiecutter.json is checked by the hook: a rule or a choice."""
+    questions = {key for key in QUESTIONS if not key.startswith("_")}
+    unchecked = sorted(questions - set(pre_gen.CHECKS) - set(pre_gen.CHOICES))
+    assert not unchecked, f"no check in hooks/pre_gen_project.py for {unchecked}"
+    unknown = sorted(set(pre_gen.CHECKS) - questions)
+    assert not unknown, (
+        f"hooks/pre_gen_project.py checks {unknown}, no question of cookiecutter.json"
+    )
 
 
 def test_the_valid_answers_pass() -> None:
@@ -257,22 +293,19 @@ def test_windows_device_names_are_refused_as_folder_names(name: str) -> None:
         pre_gen.check_package_name(name)
 
 
-@pytest.mark.parametrize(
-    ("ci", "absent", "present"),
-    [
-        ("github", [".gitlab-ci.yml"], [".github"]),
-        ("gitlab", [".github"], [".gitlab-ci.yml"]),
-        ("none", [".github", ".gitlab-ci.yml"], []),
-    ],
-)
-def test_paths_to_remove_follow_the_ci_choice(
-    ci: str, absent: list[str], present: list[str]
-) -> None:
-    """post_gen removes exactly the files of the CI providers not chosen, and the licence stash."""
-    removed = post_gen.paths_to_remove({"ci_provider": ci})
-    assert set(absent) <= set(removed)
-    assert not set(present) & set(removed)
-    assert post_gen.LICENCE_DIR in removed
+@pytest.mark.parametrize("answers", COMBINATIONS, ids=combination_id)
+def test_paths_to_remove_follow_the_choices(answers: dict[str, str]) -> None:
+    """post_gen removes exactly the files of the choices not made, and the stashes."""
+    removed = set(post_gen.paths_to_remove(answers))
+    unchosen = {
+        path
+        for key, table in OPTION_FILES.items()
+        for choice, paths in table.items()
+        if choice != answers[key]
+        for path in paths
+    }
+    assert removed == unchosen | set(STASHES)
+    assert {post_gen.LICENCE_DIR, post_gen.LOCK_DIR} == set(STASHES)
 
 
 def test_init_git_without_identity_explains(

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import PLANTED_BUGS_REPORT, BakedProject, Baker, ready_project
+from tests.conftest import PLANTED_BUGS_REPORT, BakedProject, ready
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("default")]
+pytestmark = [pytest.mark.slow, ready("default")]
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,6 @@ BUGS = [
     ),
 ]
 FAILED_LINE = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
-
-
-@pytest.fixture
-def project(ready_projects: dict[str, BakedProject], session_baker: Baker) -> BakedProject:
-    return ready_project("default", ready_projects, session_baker)
 
 
 @contextlib.contextmanager

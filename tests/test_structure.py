@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -9,12 +10,16 @@ import subprocess
 import sys
 import tomllib
 
+import jinja2
 import pytest
 import yaml
 
-from tests.conftest import BakedProject, Baker, choices
+from tests.conftest import QUESTIONS, TEMPLATE_DIR, BakedProject, Baker, choices
 
-OPTION_KEYS = ("python_version", "cloud_provider", "ci_provider", "licence")
+# Every choice question of cookiecutter.json, and every combination of their answers.
+OPTION_KEYS = tuple(
+    key for key, value in QUESTIONS.items() if isinstance(value, list) and not key.startswith("_")
+)
 COMBINATIONS = [
     dict(zip(OPTION_KEYS, values, strict=True))
     for values in itertools.product(*(choices(key) for key in OPTION_KEYS))
@@ -23,13 +28,85 @@ COMBINATIONS = [
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
 BINARY_SUFFIXES = {".png", ".jpg", ".joblib", ".pkl"}
 
-CI_FILES = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
+# What each choice puts in a project: one line per choice. A choice in cookiecutter.json
+# with no line here, or a line for no choice, fails test_option_tables_cover_every_choice.
+CI_FILES: dict[str, str | None] = {
+    "github": ".github/workflows/ci.yml",
+    "gitlab": ".gitlab-ci.yml",
+    "none": None,
+}
 LICENCE_MARKERS = {
     "MIT": "MIT License",
     "Apache-2.0": "Apache License",
     "BSD-3-Clause": "BSD 3-Clause License",
     "proprietary": "All rights reserved.",
 }
+CLOUD_PLUGINS: dict[str, str | None] = {
+    "aws": "dvc-s3",
+    "gcp": "dvc-gs",
+    "azure": "dvc-azure",
+    "none": None,
+}
+OPTION_TABLES = {
+    "ci_provider": CI_FILES,
+    "licence": LICENCE_MARKERS,
+    "cloud_provider": CLOUD_PLUGINS,
+}
+
+# The files a project gets: the template tree's, rendered, except the stashes the
+# post-generation hook takes one file from (as LICENSE and uv.lock) and the files of
+# the choices not made. So a new template file needs no test edit, unless only some
+# choices get it: then its path goes in OPTION_FILES.
+TEMPLATE_TREE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+STASHES = (".licences", ".locks")
+PLACED_BY_THE_HOOK = frozenset({"LICENSE", "uv.lock"})
+# Paths (a file, or a folder and everything in it) only the named choice keeps.
+OPTION_FILES: dict[str, dict[str, tuple[str, ...]]] = {
+    "ci_provider": {
+        choice: (path.split("/")[0],) if path else () for choice, path in CI_FILES.items()
+    },
+}
+
+
+def template_files() -> list[str]:
+    return sorted(
+        path.relative_to(TEMPLATE_TREE).as_posix()
+        for path in TEMPLATE_TREE.rglob("*")
+        if path.is_file()
+    )
+
+
+@functools.cache
+def _name_template(name: str) -> jinja2.Template:
+    return jinja2.Template(name)
+
+
+def render_name(name: str, answers: dict[str, str]) -> str:
+    """A template path as Cookiecutter names it for ``answers``."""
+    return _name_template(name).render(cookiecutter=answers) if "{" in name else name
+
+
+def within(name: str, path: str) -> bool:
+    return name == path or name.startswith(f"{path}/")
+
+
+def expected_files(answers: dict[str, str], names: list[str]) -> set[str]:
+    """The exact files a project with ``answers`` has, from the template's ``names``."""
+    unchosen = [
+        path
+        for key, table in OPTION_FILES.items()
+        for choice, paths in table.items()
+        if choice != answers[key]
+        for path in paths
+    ]
+    rendered = {
+        render_name(name, answers)
+        for name in names
+        if not any(within(name, stash) for stash in STASHES)
+    }
+    return {
+        name for name in rendered if not any(within(name, path) for path in unchosen)
+    } | PLACED_BY_THE_HOOK
 
 
 def combination_id(combination: dict[str, str]) -> str:
@@ -66,16 +143,13 @@ def check_everything_parses(project: BakedProject) -> None:
 def check_options_applied(project: BakedProject) -> None:
     answers = project.answers
     files = project.files()
-    for provider, path in CI_FILES.items():
-        if provider == answers["ci_provider"]:
-            assert path in files, f"{path} missing for ci_provider={provider}"
-            assert "make check" in project.read(path)
-            assert "--locked" in project.read(path)
-            if provider == "github":  # Actions expressions survive rendering
-                assert "${{ hashFiles('uv.lock') }}" in project.read(path)
-        else:
-            assert not any(f.startswith(path.split("/")[0]) for f in files), f"{path} left over"
-    assert not any(f.startswith(".licences") for f in files)
+    ci = CI_FILES[answers["ci_provider"]]
+    if ci is not None:
+        assert ci in files, f"{ci} missing for ci_provider={answers['ci_provider']}"
+        assert "make check" in project.read(ci)
+        assert "--locked" in project.read(ci)
+        if answers["ci_provider"] == "github":  # Actions expressions survive rendering
+            assert "${{ hashFiles('uv.lock') }}" in project.read(ci)
     assert LICENCE_MARKERS[answers["licence"]] in project.read("LICENSE")
     pyproject = tomllib.loads(project.read("pyproject.toml"))
     assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
@@ -85,7 +159,7 @@ def check_options_applied(project: BakedProject) -> None:
     else:
         assert pyproject["project"]["license"] == answers["licence"]
     extras = pyproject["project"].get("optional-dependencies", {})
-    plugin = {"aws": "dvc-s3", "gcp": "dvc-gs", "azure": "dvc-azure"}.get(answers["cloud_provider"])
+    plugin = CLOUD_PLUGINS[answers["cloud_provider"]]
     if plugin:
         assert any(dep.startswith(plugin) for dep in extras["cloud"])
     else:
@@ -106,10 +180,38 @@ def check_answers_substituted(project: BakedProject) -> None:
     assert f'email = "{answers["author_email"]}"' in project.read("pyproject.toml")
 
 
+@pytest.mark.parametrize("key", sorted(OPTION_TABLES))
+def test_option_tables_cover_every_choice(key: str) -> None:
+    """Each table of what a choice does has one line per choice of cookiecutter.json."""
+    table = set(OPTION_TABLES[key])
+    missing = [choice for choice in choices(key) if choice not in table]
+    extra = sorted(table - set(choices(key)))
+    assert not missing, f"{key} choices {missing} have no line in the tests' table for {key}"
+    assert not extra, f"the tests' table for {key} has lines {extra} that are no choice"
+
+
+def test_option_files_are_template_files() -> None:
+    """Each path a choice owns exists in the template, for a choice cookiecutter.json offers."""
+    names = template_files()
+    for key, table in OPTION_FILES.items():
+        assert set(table) == set(choices(key)), f"OPTION_FILES[{key!r}] must list every choice"
+        for choice, paths in table.items():
+            for path in paths:
+                assert any(within(name, path) for name in names), (
+                    f"OPTION_FILES: {path} ({key}={choice}) is not in {TEMPLATE_TREE.name}/"
+                )
+
+
 @pytest.mark.parametrize("combination", COMBINATIONS, ids=combination_id)
 def test_every_combination_renders(module_baker: Baker, combination: dict[str, str]) -> None:
-    """Generation succeeds; no Jinja survives; every YAML/TOML/JSON parses; options applied."""
+    """Generation succeeds with exactly the expected files; no Jinja survives; every
+    YAML/TOML/JSON parses; options applied."""
     project = module_baker.bake(**combination)
+    expected = expected_files(dict(project.answers), template_files())
+    found = project.files()
+    assert found == expected, (
+        f"missing: {sorted(expected - found)}; unexpected: {sorted(found - expected)}"
+    )
     check_no_unrendered_jinja(project)
     check_everything_parses(project)
     check_options_applied(project)
