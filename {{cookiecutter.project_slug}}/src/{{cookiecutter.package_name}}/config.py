@@ -7,7 +7,9 @@ outside its range or a path leading out of the project fails with one line namin
 the key, the value found and what was expected.
 
 Each knob declares its valid range once, next to its field (``knob(0.25, above=0,
-below=1)``); paths are declared with ``project_path(...)``.
+below=1)``); paths are declared with ``project_path(...)``. A knob that may be left
+unset is typed ``int | None`` (``null`` in params.yaml) and its range applies when set.
+Each model has a section of its own under ``train:``; ``train.model`` picks the one used.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ import yaml
 
 from {{ cookiecutter.package_name }}.errors import ConfigError, quote, quote_all, shorten
 
-ENVIRONMENTS = ("dev", "test", "uat", "live")
 Environment = Literal["dev", "test", "uat", "live"]
+ENVIRONMENTS: tuple[Environment, ...] = get_args(Environment)
 ENVIRONMENT_VARIABLE = "{{ cookiecutter.package_name.upper() }}_ENV"
 DEFAULT_PARAMS_PATH = Path("params.yaml")
 SKLEARN_PREFIX = "sklearn:"
@@ -154,11 +156,24 @@ class FeaturesConfig:
 
 
 @dataclasses.dataclass(frozen=True)
-class TrainConfig:
-    model: Literal["logistic_regression", "random_forest"] = "logistic_regression"
+class LogisticRegressionConfig:
     C: float = knob(1.0, above=0)  # inverse regularisation strength
     max_iter: int = knob(2000, at_least=1)
+
+
+@dataclasses.dataclass(frozen=True)
+class RandomForestConfig:
     n_estimators: int = knob(200, at_least=1)
+    max_depth: int | None = knob(None, at_least=1)  # None: grow until the leaves are pure
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """``model`` names the section below that is used; each model has its own knobs."""
+
+    model: Literal["logistic_regression", "random_forest"] = "logistic_regression"
+    logistic_regression: LogisticRegressionConfig = LogisticRegressionConfig()
+    random_forest: RandomForestConfig = RandomForestConfig()
     model_path: str = project_path("models/model.joblib")
 
 
@@ -178,24 +193,39 @@ class Params:
     evaluate: EvaluateConfig = EvaluateConfig()
 
 
-def _convert(kind: Any, value: Any, where: str, root: Path) -> Any:
-    """Check ``value`` against the annotation ``kind``; build nested dataclasses."""
+def _optional(kind: Any) -> Any | None:
+    """``int`` for ``int | None``; ``None`` if ``kind`` is not an optional type."""
+    if get_origin(kind) not in (typing.Union, types.UnionType):
+        return None
+    options = [option for option in get_args(kind) if option is not types.NoneType]
+    if len(options) != 1 or len(get_args(kind)) != 2:
+        raise TypeError(f"only X | None unions are supported in params, not {kind}")
+    return options[0]
+
+
+def _convert(kind: Any, value: Any, where: str, root: Path, *, nullable: bool = False) -> Any:
+    """Check ``value`` against the annotation ``kind``; build nested dataclasses.
+
+    ``X | None`` accepts ``null`` (``None``) or a value of ``X``.
+    """
+    inner = _optional(kind)
+    if inner is not None:
+        return None if value is None else _convert(inner, value, where, root, nullable=True)
+    or_null = " or null" if nullable else ""
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
         return _build(kind, value, where, root)
-    origin = get_origin(kind)
-    if origin is Literal:
+    if get_origin(kind) is Literal:
         if value not in get_args(kind):
             raise ConfigError(
-                f"{where}: expected one of {list(get_args(kind))}, found {quote(value)}"
+                f"{where}: expected one of {list(get_args(kind))}{or_null}, found {quote(value)}"
             )
         return value
-    if origin in (typing.Union, types.UnionType):
-        raise ConfigError(f"{where}: unions are not supported in params")  # pragma: no cover
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(
-            f"{where}: expected {kind.__name__}, found {type(value).__name__} {quote(value)}"
+            f"{where}: expected {kind.__name__}{or_null}, "
+            f"found {type(value).__name__} {quote(value)}"
         )
     return value
 
@@ -221,7 +251,13 @@ def check_path(value: str, where: str, root: Path) -> None:
 def _check_field(
     field: dataclasses.Field[Any], kind: Any, value: Any, written: Any, where: str, root: Path
 ) -> None:
-    """The field's declared range or path rule; ``written`` is the value as in the file."""
+    """The field's declared range or path rule; ``written`` is the value as in the file.
+
+    An optional knob left unset (``None``) has nothing to check.
+    """
+    if value is None:
+        return
+    kind = _optional(kind) or kind
     bounds = field.metadata.get("range")
     if isinstance(bounds, Range) and value not in bounds:
         number = "an integer" if kind is int else "a number"
@@ -319,7 +355,7 @@ def current_environment() -> Environment:
         raise ConfigError(
             f"{ENVIRONMENT_VARIABLE}: expected one of {list(ENVIRONMENTS)}, found {value!r}"
         )
-    return typing.cast(Environment, value)
+    return value
 
 
 def as_dict(params: Params) -> dict[str, Any]:

@@ -45,10 +45,12 @@ def test_bad_params_give_one_line_naming_the_key(
 ) -> None:
     """A wrong type in params.yaml ends with exit 2 and a message naming file and key."""
     params = tmp_path / "params.yaml"
-    params.write_text("train:\n  C: high\n", encoding="utf-8")
+    params.write_text("train:\n  logistic_regression:\n    C: high\n", encoding="utf-8")
     assert main(["--params", str(params), "show-config"]) == 2
     error = capsys.readouterr().err.strip()
-    assert error == f"error: {params}.train.C: expected float, found str 'high'"
+    assert error == (
+        f"error: {params}.train.logistic_regression.C: expected float, found str 'high'"
+    )
 
 
 def test_unknown_environment_is_refused(

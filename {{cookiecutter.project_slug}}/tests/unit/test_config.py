@@ -11,14 +11,22 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import pytest
 import yaml
 
 from {{ cookiecutter.package_name }}.cli import main
-from {{ cookiecutter.package_name }}.config import Params, Range, load_params
+from {{ cookiecutter.package_name }}.config import (
+    ENVIRONMENTS,
+    Environment,
+    Params,
+    Range,
+    TrainConfig,
+    load_params,
+)
 from {{ cookiecutter.package_name }}.errors import quote
+from {{ cookiecutter.package_name }}.models.train import build_estimator
 
 from tests.conftest import PROJECT_ROOT
 
@@ -40,12 +48,13 @@ OUT_OF_RANGE: list[tuple[str, Any, str]] = [
     ("features.nonlinear.degree", 0, "an integer from 1 to 5"),
     ("features.nonlinear.degree", 6, "an integer from 1 to 5"),
     ("features.encoding.max_categories", 0, "an integer of at least 1"),
-    ("train.C", 0, "a number above 0"),
-    ("train.C", -1, "a number above 0"),
-    ("train.C", float("inf"), "a number above 0"),
-    ("train.C", float("nan"), "a number above 0"),
-    ("train.max_iter", 0, "an integer of at least 1"),
-    ("train.n_estimators", 0, "an integer of at least 1"),
+    ("train.logistic_regression.C", 0, "a number above 0"),
+    ("train.logistic_regression.C", -1, "a number above 0"),
+    ("train.logistic_regression.C", float("inf"), "a number above 0"),
+    ("train.logistic_regression.C", float("nan"), "a number above 0"),
+    ("train.logistic_regression.max_iter", 0, "an integer of at least 1"),
+    ("train.random_forest.n_estimators", 0, "an integer of at least 1"),
+    ("train.random_forest.max_depth", 0, "an integer of at least 1"),
     ("evaluate.threshold", 0, "a number above 0 and below 1"),
     ("evaluate.threshold", 1, "a number above 0 and below 1"),
     ("evaluate.threshold", 1.5, "a number above 0 and below 1"),
@@ -65,7 +74,11 @@ WRONG_KIND: list[tuple[str, Any, str]] = [
     ("features.nonlinear.method", "cubic", "one of ['spline', 'polynomial']"),
     ("features.encoding.enabled", 0, "bool"),
     ("train.model", "svm", "one of ['logistic_regression', 'random_forest']"),
-    ("train.max_iter", 1.5, "int"),
+    ("train.logistic_regression.max_iter", 1.5, "int"),
+    ("train.logistic_regression.max_iter", None, "int, found NoneType"),
+    ("train.random_forest.max_depth", 2.5, "int or null"),
+    ("train.random_forest.max_depth", "deep", "int or null"),
+    ("train.random_forest", 3, "a mapping"),
 ]
 
 PATH_KEYS = [
@@ -116,6 +129,36 @@ def _one_error(path: Path, capsys: pytest.CaptureFixture[str], *command: str) ->
 
 def test_the_shipped_params_pass() -> None:
     load_params(PROJECT_ROOT / "params.yaml")
+
+
+def test_an_optional_knob_takes_null_or_a_value_in_its_range(tmp_path: Path) -> None:
+    """``max_depth: null`` leaves the trees unlimited; a number is held to its range."""
+    unset = load_params(_write_params(tmp_path, "train.random_forest.max_depth", None))
+    assert unset.train.random_forest.max_depth is None
+    limited = load_params(_write_params(tmp_path, "train.random_forest.max_depth", 3))
+    assert limited.train.random_forest.max_depth == 3
+
+
+def test_each_model_has_a_section_and_reads_only_its_own(tmp_path: Path) -> None:
+    """``train.model`` names a section of ``train:``; the estimator gets that section's knobs."""
+    models = set(get_args(get_type_hints(TrainConfig)["model"]))
+    sections = {field.name for field in dataclasses.fields(TrainConfig)}
+    assert models <= sections
+    path = _write_params(tmp_path, "train.model", "random_forest")
+    text = path.read_text(encoding="utf-8").replace("max_depth: null", "max_depth: 4")
+    path.write_text(text.replace("C: 1.0", "C: 0.5"), encoding="utf-8")
+    forest = build_estimator(load_params(path))
+    assert (type(forest).__name__, forest.max_depth, forest.n_estimators) == (
+        "RandomForestClassifier",
+        4,
+        200,
+    )
+    linear = build_estimator(load_params(_write_params(tmp_path, "train.logistic_regression.C", 2)))
+    assert (type(linear).__name__, linear.C, linear.max_iter) == ("LogisticRegression", 2.0, 2000)
+
+
+def test_the_environments_are_named_once() -> None:
+    assert ENVIRONMENTS == get_args(Environment) == ("dev", "test", "uat", "live")
 
 
 @pytest.mark.parametrize(("key", "value", "expected"), OUT_OF_RANGE)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Hashable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -20,11 +22,15 @@ from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import (
     ContractError,
     ContractViolationError,
+    CsvLines,
+    RowLocator,
     load_contract,
     read_dataset,
+    validate_frame,
 )
-from {{ cookiecutter.package_name }}.data.files import DataFileError, atomic_path, read_csv
+from {{ cookiecutter.package_name }}.data.files import DataFileError, read_csv
 from {{ cookiecutter.package_name }}.errors import InputError
+from {{ cookiecutter.package_name }}.io import atomic_path
 
 from tests.conftest import PROJECT_ROOT
 from tests.unit.mini_dataset import CONTRACT, mini_frame, write_project
@@ -120,6 +126,31 @@ def test_out_of_range_values_are_listed_with_their_lines(
     message = _violation(tmp_path, contract_path, frame)
     assert "column 'age' breaks rule less_than_or_equal_to(120.0) in 4 row(s)" in message
     assert "line 4: 130, line 6: 140, line 8: 150)" in message  # the first three only
+
+
+def test_a_csv_row_is_located_by_its_file_line() -> None:
+    """Line 1 is the header, so row 0 is line 2; blank lines are rows, so lines stay true."""
+    assert CsvLines().locate(0) == "line 2"
+    assert CsvLines().locate(np.int64(9)) == "line 11"
+
+
+def test_where_a_row_came_from_is_pluggable(contract_path: Path) -> None:
+    """Data that is not a file (a request's records) names its rows its own way."""
+
+    class Records:
+        def locate(self, row: Hashable) -> str:
+            return f"record {row} of request r-7"
+
+    locator: RowLocator = Records()
+    frame = mini_frame()
+    frame.loc[[2, 4], "age"] = [130, 140]
+    with pytest.raises(ContractViolationError) as error:
+        validate_frame(frame, load_contract(contract_path, "label"), "request r-7", None, locator)
+    assert str(error.value) == (
+        f"request r-7: 2 problem(s) with the contract {contract_path}: column 'age' breaks "
+        "rule less_than_or_equal_to(120.0) in 2 row(s) "
+        "(record 2 of request r-7: 130, record 4 of request r-7: 140)"
+    )
 
 
 def test_unexpected_category_is_named(tmp_path: Path, contract_path: Path) -> None:

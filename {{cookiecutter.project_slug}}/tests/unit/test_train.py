@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.config import Params, RandomForestConfig
 from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
 from {{ cookiecutter.package_name }}.errors import InputError
@@ -51,7 +51,11 @@ def test_train_then_evaluate_writes_one_model_metrics_and_plots(project: Params)
 
 def test_random_forest_is_seeded(project: Params) -> None:
     """Two fits with the same seed give the same probabilities, bit for bit."""
-    settings = dataclasses.replace(project.train, model="random_forest", n_estimators=20)
+    settings = dataclasses.replace(
+        project.train,
+        model="random_forest",
+        random_forest=RandomForestConfig(n_estimators=20),
+    )
     forest = dataclasses.replace(project, train=settings)
     contract = load_contract(project.data.contract, project.data.target)
     rows = read_dataset(project.data.train_path, contract)

@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from {{ cookiecutter.package_name }}.data.files import read_csv, write_text
+from {{ cookiecutter.package_name }}.data.files import read_csv
 from {{ cookiecutter.package_name }}.errors import InputError
+from {{ cookiecutter.package_name }}.io import write_text
 
 MAX_CATEGORIES = 50
 # Bounds are widened by this share of the observed range on each side.

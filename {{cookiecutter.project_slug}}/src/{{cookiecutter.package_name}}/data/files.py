@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.errors import InputError, shorten
-from {{ cookiecutter.package_name }}.io import atomic_path, write_text
+from {{ cookiecutter.package_name }}.io import atomic_path
 
-__all__ = ["DataFileError", "atomic_path", "read_csv", "read_written", "write_csv", "write_text"]
+__all__ = ["DataFileError", "read_csv", "read_written", "write_csv"]
 
 SNIFF_BYTES = 8192
 

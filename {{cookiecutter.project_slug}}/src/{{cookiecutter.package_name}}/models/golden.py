@@ -35,10 +35,11 @@ from {{ cookiecutter.package_name }}.data.contract import (
     load_contract,
     read_dataset,
 )
-from {{ cookiecutter.package_name }}.data.files import read_csv, write_csv, write_text
+from {{ cookiecutter.package_name }}.data.files import read_csv, write_csv
 from {{ cookiecutter.package_name }}.data.ingest import SKLEARN_PREFIX, load_source
 from {{ cookiecutter.package_name }}.data.validate import check, split
 from {{ cookiecutter.package_name }}.errors import InputError
+from {{ cookiecutter.package_name }}.io import write_text
 from {{ cookiecutter.package_name }}.models import evaluate, train
 
 GOLDEN_DIR = Path("tests/golden")

@@ -29,9 +29,9 @@ from {{ cookiecutter.package_name }}.data.contract import (
     read_dataset,
     target_labels,
 )
-from {{ cookiecutter.package_name }}.data.files import atomic_path
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.features.pipeline import build_preprocessor
+from {{ cookiecutter.package_name }}.io import atomic_path
 
 EXAMPLES = 3
 
@@ -41,14 +41,20 @@ class FeatureContractError(InputError):
 
 
 def build_estimator(params: Params) -> Any:
-    """The classifier named by ``train.model``, seeded with ``seed``."""
+    """The classifier named by ``train.model``, with the knobs of its section, seeded."""
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
 
     settings = params.train
     if settings.model == "random_forest":
-        return RandomForestClassifier(n_estimators=settings.n_estimators, random_state=params.seed)
-    return LogisticRegression(C=settings.C, max_iter=settings.max_iter, random_state=params.seed)
+        forest = settings.random_forest
+        return RandomForestClassifier(
+            n_estimators=forest.n_estimators,
+            max_depth=forest.max_depth,
+            random_state=params.seed,
+        )
+    linear = settings.logistic_regression
+    return LogisticRegression(C=linear.C, max_iter=linear.max_iter, random_state=params.seed)
 
 
 def build_pipeline(params: Params, contract: Contract) -> Any:

@@ -1,0 +1,185 @@
+"""The checks: data converted strictly to the contract's types, then held to its rules.
+
+Types are converted here, strictly, before pandera checks the rules: pandera's own
+coercion turns ``1.5`` into the integer ``1`` and ``"no"`` into ``True`` without a word,
+which is exactly what a contract is there to stop. Every offending value becomes a
+``Failure``, and :mod:`.report` turns them all into one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from {{ cookiecutter.package_name }}.data.contract.model import ColumnRule, ColumnType, Contract
+from {{ cookiecutter.package_name }}.data.contract.report import (
+    CSV_LINES,
+    ContractViolationError,
+    Failure,
+    RowLocator,
+    summarise,
+)
+from {{ cookiecutter.package_name }}.data.files import read_csv, read_written
+
+TRUE_WORDS = frozenset({"true", "1"})
+FALSE_WORDS = frozenset({"false", "0"})
+
+
+def _column_schema(rule: ColumnRule) -> pa.Column:
+    checks: list[pa.Check] = []
+    if rule.minimum is not None:
+        checks.append(pa.Check.ge(rule.minimum))
+    if rule.maximum is not None:
+        checks.append(pa.Check.le(rule.maximum))
+    if rule.categories is not None:
+        checks.append(pa.Check.isin(list(rule.categories)))
+    return pa.Column(
+        _PANDAS_DTYPES[rule.dtype],
+        checks=checks,
+        nullable=rule.nullable,
+        unique=rule.unique,
+        required=True,
+    )
+
+
+_PANDAS_DTYPES: dict[ColumnType, Any] = {
+    "float": "float64",
+    "int": "Int64",  # nullable integers: an empty cell stays empty instead of becoming float
+    "category": str,
+    "bool": "boolean",
+}
+
+
+def build_schema(contract: Contract) -> pa.DataFrameSchema:
+    """The pandera schema of the contract; strict, so unexpected columns are reported."""
+    columns = {rule.name: _column_schema(rule) for rule in contract.columns}
+    target = contract.target
+    allowed = (
+        [str(value) for value in target.values]
+        if target.dtype == "category"
+        else list(target.values)
+    )
+    columns[target.column] = pa.Column(
+        _PANDAS_DTYPES[target.dtype], checks=[pa.Check.isin(allowed)], nullable=False
+    )
+    return pa.DataFrameSchema(columns, strict=True, name=contract.name)
+
+
+def csv_dtypes(contract: Contract) -> dict[str, str]:
+    """Columns to read as text: categories stay text even when they look like numbers."""
+    text = {rule.name: "str" for rule in contract.columns if rule.dtype in ("category", "bool")}
+    if contract.target.dtype in ("category", "bool"):
+        text[contract.target.column] = "str"
+    return text
+
+
+def _convert(series: pd.Series, dtype: ColumnType) -> tuple[pd.Series, pd.Series]:
+    """Convert ``series`` to the contract type; return it with a mask of values that failed."""
+    present = series.notna()
+    if dtype == "category":
+        return series.astype("str"), pd.Series(False, index=series.index)
+    if dtype == "bool":
+        words = series.astype("str").str.strip().str.lower()
+        converted = pd.Series(pd.NA, index=series.index, dtype="boolean")
+        converted[words.isin(TRUE_WORDS) & present] = True
+        converted[words.isin(FALSE_WORDS) & present] = False
+        return converted, present & converted.isna()
+    if pd.api.types.is_bool_dtype(series):
+        numbers = pd.Series(float("nan"), index=series.index)
+    elif pd.api.types.is_numeric_dtype(series):
+        numbers = series.astype("float64")
+    else:
+        numbers = pd.to_numeric(series, errors="coerce").astype("float64")
+    failed = present & numbers.isna()
+    if dtype == "float":
+        return numbers, failed
+    fractional = numbers.notna() & ~(np.isfinite(numbers) & (numbers % 1 == 0))
+    failed |= fractional
+    return numbers.where(~failed).astype("Int64"), failed
+
+
+def _convert_all(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, list[Failure]]:
+    kinds = {rule.name: rule.dtype for rule in contract.columns}
+    kinds[contract.target.column] = contract.target.dtype
+    failures: list[Failure] = []
+    converted = {}
+    for column in frame.columns:
+        if column not in kinds:
+            converted[column] = frame[column]
+            continue
+        values, failed = _convert(frame[column], kinds[column])
+        converted[column] = values
+        failures.extend(
+            Failure(str(column), f"dtype {kinds[column]}", frame[column][row], row)
+            for row in frame.index[failed]
+        )
+    return pd.DataFrame(converted, index=frame.index), failures
+
+
+def _pandera_failures(cases: pd.DataFrame) -> list[Failure]:
+    failures = []
+    for case in cases.itertuples(index=False):
+        column = str(case.column) if isinstance(case.column, str) else None
+        check = str(case.check)
+        if check == "column_in_dataframe":
+            check, column = "missing column", str(case.failure_case)
+        elif check == "column_in_schema":
+            check, column = "unexpected column (not in the contract)", str(case.failure_case)
+        elif check == "field_uniqueness":
+            check = "unique"
+        failures.append(Failure(column, check, case.failure_case, case.index))
+    return failures
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    contract: Contract,
+    source: str | Path,
+    written: Callable[[], pd.DataFrame] | None = None,
+    locator: RowLocator = CSV_LINES,
+) -> pd.DataFrame:
+    """Return ``frame`` converted to the contract's types; raise one summary if it breaks it.
+
+    ``source`` names the data in the message; ``written``, called only when there is
+    something to report, gives the file's cells as text, to quote values as written;
+    ``locator`` says where a row came from (by default, a line of a CSV file).
+    """
+    converted, failures = _convert_all(frame, contract)
+    broken = sorted({failure.column for failure in failures if failure.column is not None})
+    schema = build_schema(contract).remove_columns(broken)
+    try:
+        validated = schema.validate(converted.drop(columns=broken), lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        failures.extend(_pandera_failures(errors.failure_cases))
+    if failures:
+        cells = None
+        if written is not None:
+            try:
+                cells = written()
+            except (OSError, ValueError):  # the message is still right, with parsed values
+                cells = None
+        raise ContractViolationError(summarise(failures, source, contract, cells, locator))
+    ordered: pd.DataFrame = validated[
+        [*[rule.name for rule in contract.columns], contract.target.column]
+    ]
+    return ordered
+
+
+def read_dataset(path: str | Path, contract: Contract) -> pd.DataFrame:
+    """Read a CSV file and check it against ``contract``: what every stage reads data with."""
+    frame = read_csv(path, dtype=csv_dtypes(contract))
+    return validate_frame(frame, contract, path, lambda: read_written(path))
+
+
+def target_labels(series: pd.Series, contract: Contract) -> pd.Series:
+    """The target as plain Python-comparable labels (the contract's values)."""
+    if contract.target.dtype == "int":
+        return series.astype("int64")
+    if contract.target.dtype == "bool":
+        return series.astype("bool")
+    return series.astype("str")

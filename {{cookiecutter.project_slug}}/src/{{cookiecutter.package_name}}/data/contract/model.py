@@ -1,0 +1,239 @@
+"""The contract itself: what a valid file of a dataset looks like, read from its YAML file.
+
+``contracts/<name>.yaml`` lists every column with its type (float, int, category,
+bool), range, whether it may be empty, its allowed categories and whether values
+must be unique, plus the allowed values of the target. :func:`load_contract` reads it
+into a :class:`Contract`, refusing a malformed file with one message naming the key;
+``train`` takes its numeric and categorical columns from it instead of guessing them
+from pandas dtypes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+import yaml
+
+from {{ cookiecutter.package_name }}.errors import InputError, quote, shorten
+
+ColumnType = Literal["float", "int", "category", "bool"]
+Label = int | str | bool
+COLUMN_KEYS = frozenset({"dtype", "min", "max", "nullable", "categories", "unique", "feature"})
+TARGET_KEYS = frozenset({"values", "positive"})
+TOP_KEYS = frozenset({"name", "description", "target", "columns"})
+
+
+class ContractError(InputError):
+    """A contract file that is missing or malformed."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ColumnRule:
+    """The rules for one column."""
+
+    name: str
+    dtype: ColumnType
+    nullable: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    categories: tuple[str, ...] | None = None
+    unique: bool = False
+    feature: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class TargetRule:
+    """The target column: its name (from params.yaml), its two classes, the positive one."""
+
+    column: str
+    values: tuple[Label, ...]
+    positive: Label
+
+    @property
+    def dtype(self) -> ColumnType:
+        if all(isinstance(value, bool) for value in self.values):
+            return "bool"
+        if all(isinstance(value, int) for value in self.values):
+            return "int"
+        return "category"
+
+    @property
+    def negative(self) -> Label:
+        return next(value for value in self.values if value != self.positive)
+
+
+@dataclasses.dataclass(frozen=True)
+class Contract:
+    """A parsed contract; ``path`` is kept so that every message can name it."""
+
+    name: str
+    path: Path
+    description: str
+    target: TargetRule
+    columns: tuple[ColumnRule, ...]
+
+    @property
+    def feature_columns(self) -> list[str]:
+        return [rule.name for rule in self.columns if rule.feature]
+
+    @property
+    def numeric_features(self) -> list[str]:
+        return [
+            rule.name for rule in self.columns if rule.feature and rule.dtype in ("float", "int")
+        ]
+
+    @property
+    def categorical_features(self) -> list[str]:
+        """Categories and booleans: both are one-hot encoded."""
+        return [
+            rule.name
+            for rule in self.columns
+            if rule.feature and rule.dtype in ("category", "bool")
+        ]
+
+    def rule(self, column: str) -> ColumnRule:
+        return next(rule for rule in self.columns if rule.name == column)
+
+
+def _require(condition: bool, where: str, message: str) -> None:
+    if not condition:
+        raise ContractError(f"{where}: {message}")
+
+
+def _number(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    _require(
+        isinstance(value, int | float) and not isinstance(value, bool),
+        where,
+        f"expected a number, found {quote(value)}",
+    )
+    return float(value)
+
+
+def _flag(raw: Mapping[str, Any], key: str, default: bool, where: str) -> bool:
+    value = raw.get(key, default)
+    _require(
+        isinstance(value, bool), f"{where}.{key}", f"expected true or false, found {quote(value)}"
+    )
+    return bool(value)
+
+
+def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
+    _require(isinstance(raw, dict), where, f"expected a mapping of rules, found {quote(raw)}")
+    unknown = sorted(set(raw) - COLUMN_KEYS)
+    _require(
+        not unknown, where, f"unknown key(s) {unknown}; expected some of {sorted(COLUMN_KEYS)}"
+    )
+    dtype = raw.get("dtype")
+    _require(
+        dtype in get_args(ColumnType),
+        f"{where}.dtype",
+        f"expected one of {list(get_args(ColumnType))}, found {quote(dtype)}",
+    )
+    minimum = _number(raw.get("min"), f"{where}.min")
+    maximum = _number(raw.get("max"), f"{where}.max")
+    categories = raw.get("categories")
+    feature = _flag(raw, "feature", True, where)
+    if dtype == "category" and (feature or categories is not None):
+        # A feature must list its categories; free text kept out of the model (an id,
+        # a comment) may leave them out.
+        _require(
+            isinstance(categories, list) and len(categories) > 0,
+            f"{where}.categories",
+            f"a category feature needs a non-empty list of categories, found {quote(categories)}",
+        )
+    elif dtype != "category":
+        _require(categories is None, f"{where}.categories", f"only for dtype category, not {dtype}")
+    if dtype not in ("float", "int"):
+        _require(
+            minimum is None and maximum is None, where, f"min/max apply to numbers, not {dtype}"
+        )
+    if minimum is not None and maximum is not None:
+        _require(minimum <= maximum, where, f"min {minimum} is above max {maximum}")
+    return ColumnRule(
+        name=name,
+        dtype=cast(ColumnType, dtype),
+        nullable=_flag(raw, "nullable", False, where),
+        minimum=minimum,
+        maximum=maximum,
+        categories=tuple(str(value) for value in categories) if categories else None,
+        unique=_flag(raw, "unique", False, where),
+        feature=feature,
+    )
+
+
+def _parse_target(raw: Any, column: str, where: str) -> TargetRule:
+    _require(
+        isinstance(raw, dict),
+        where,
+        f"expected a mapping with values and positive, found {quote(raw)}",
+    )
+    unknown = sorted(set(raw) - TARGET_KEYS)
+    _require(not unknown, where, f"unknown key(s) {unknown}; expected {sorted(TARGET_KEYS)}")
+    values = raw.get("values")
+    _require(
+        isinstance(values, list) and len(values) == 2 and values[0] != values[1],
+        f"{where}.values",
+        f"expected the two classes of a binary target, found {quote(values)}",
+    )
+    kinds = {type(value) for value in values}
+    _require(
+        len(kinds) == 1 and kinds <= {int, str, bool},
+        f"{where}.values",
+        f"expected two integers, two strings or true/false, found {quote(values)}",
+    )
+    positive = raw.get("positive")
+    _require(
+        positive in values,
+        f"{where}.positive",
+        f"expected one of {values}, found {quote(positive)}",
+    )
+    return TargetRule(column=column, values=tuple(values), positive=positive)
+
+
+def load_contract(path: str | Path, target: str) -> Contract:
+    """Read ``path``; ``target`` is the target column named in params.yaml (data.target)."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ContractError(
+            f"{path}: contract not found (params.yaml data.contract names it; "
+            "see docs/adding-a-dataset.md)"
+        ) from error
+    except IsADirectoryError as error:
+        raise ContractError(f"{path}: is a directory (expected a contract YAML file)") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContractError(f"{path}: cannot be read ({error})") from error
+    except yaml.YAMLError as error:
+        raise ContractError(f"{path}: not valid YAML: {shorten(str(error))}") from error
+    where = str(path)
+    _require(isinstance(raw, dict), where, "expected a mapping with name, target and columns")
+    unknown = sorted(set(raw) - TOP_KEYS)
+    _require(not unknown, where, f"unknown key(s) {unknown}; expected some of {sorted(TOP_KEYS)}")
+    columns = raw.get("columns")
+    _require(
+        isinstance(columns, dict) and len(columns) > 0,
+        f"{where}.columns",
+        "expected a mapping of column name to rules",
+    )
+    _require(
+        target not in columns,
+        f"{where}.columns",
+        f"the target {quote(target)} is described under 'target:', not among the columns",
+    )
+    rules = tuple(
+        _parse_column(str(name), rule, f"{where}.columns.{name}") for name, rule in columns.items()
+    )
+    _require(any(rule.feature for rule in rules), f"{where}.columns", "no column is a feature")
+    return Contract(
+        name=str(raw.get("name", path.stem)),
+        path=path,
+        description=str(raw.get("description", "")),
+        target=_parse_target(raw.get("target"), target, f"{where}.target"),
+        columns=rules,
+    )
