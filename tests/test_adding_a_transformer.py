@@ -72,10 +72,17 @@ def test_the_transformer_guide_adds_a_tested_wired_transformer(baker: Baker) -> 
             set_params(project, yaml.safe_load(body))
         elif language == "text":
             expected_failure = body.strip()
+    assert f"src/{package}/features/signed_log.py" in touched
+    assert f"src/{package}/features/transformers.py" in touched
     assert f"src/{package}/config.py" in touched
     assert f"src/{package}/features/pipeline.py" in touched
     assert "tests/property/test_signed_log.py" in touched
-    assert "tests/unit/test_transformers_sklearn.py" in touched
+    # The estimator checks take the new class from __all__, untouched.
+    assert "tests/unit/test_transformers_sklearn.py" not in touched
+    checks = ["pytest", "--collect-only", "-q", "tests/unit/test_transformers_sklearn.py"]
+    collected = project.run("uv", "run", "--no-sync", *checks).stdout
+    assert "SignedLog()" in collected, "the estimator checks did not pick SignedLog up"
+    assert "test_docstring_examples_show_what_happens[SignedLog]" in collected
 
     # The guide's steps were all committed, through the hooks.
     assert "SignedLog" in project.run("git", "log", "-1", "--format=%s").stdout

@@ -32,19 +32,19 @@ class Bug:
 BUGS = [
     Bug(
         "outlier clipping skipped",
-        "features/transformers.py",
+        "features/quantile_clipper.py",
         "clipped: FloatArray = np.clip(data, self.lower_bounds_, self.upper_bounds_)",
         "clipped: FloatArray = data",
     ),
     Bug(
         "scaler centre computed over the whole matrix (wrong axis), not per column",
-        "features/transformers.py",
-        "center = _per_column(data, lambda values: float(np.mean(values)))",
+        "features/column_scaler.py",
+        "center = per_column(data, lambda values: float(np.mean(values)))",
         "center = np.full(data.shape[1], float(np.nanmean(data)))",
     ),
     Bug(
         "correlation filter drops the earlier member of a pair instead of the later",
-        "features/transformers.py",
+        "features/correlation_filter.py",
         "                keep[later & (correlation[column] > self.threshold)] = False",
         "                if (later & keep & (correlation[column] > self.threshold)).any():\n"
         "                    keep[column] = False",
@@ -70,7 +70,7 @@ BUGS = [
     ),
     Bug(
         "missing values imputed with zero instead of the learned statistic",
-        "features/transformers.py",
+        "features/imputer.py",
         "filled: FloatArray = np.where(np.isnan(data), self.statistics_, data)",
         "filled: FloatArray = np.where(np.isnan(data), 0.0, data)",
     ),

@@ -1,19 +1,22 @@
 """Every feature transformer has a property test and passes scikit-learn's estimator checks.
 
 The transformers are the classes named in ``__all__`` of
-``src/<package>/features/transformers.py``: the one list that says what the module
-offers (functions listed there are helpers and need neither). Each must be
+``src/<package>/features/transformers.py``: the one list that says what the package
+offers (functions listed there are helpers and need neither). A class may be defined
+there or, as the template does, in a module of its own in ``features/`` and imported
+there. Each must be
 
 - used in a test module under ``tests/property/`` that uses hypothesis's ``@given``
   (as a name, an import or a decorator anywhere in the module), and
-- instantiated in ``tests/unit/test_transformers_sklearn.py`` (an entry of the list
-  given to ``parametrize_with_checks``): importing it there is not enough.
+- run through ``tests/unit/test_transformers_sklearn.py``: either that module reads
+  ``__all__`` (the template's builds the list given to ``parametrize_with_checks``
+  from it), or it instantiates the class; importing it there is not enough.
 
-A public class in that module with ``fit`` and ``transform`` (its own or inherited from
-a class defined there) that is missing from ``__all__`` fails too, so a new transformer
-cannot dodge both checks by staying out of the list. The check reads source with
-``ast`` and imports nothing, so it runs in milliseconds as a pre-commit hook and in
-``make conventions``.
+A public class in ``features/`` with ``fit`` and ``transform`` (its own or inherited
+from a class defined there, such as the base class in ``_base.py``) that is missing
+from ``__all__`` fails too (classes of private modules, ``_base.py``, excepted), so a new transformer cannot dodge both checks by staying out of
+the list. The check reads source with ``ast`` and imports nothing, so it runs in
+milliseconds as a pre-commit hook and in ``make conventions``.
 
 Usage: ``python tools/check_property_tests.py [PROJECT_ROOT]`` (default: the current
 directory). Exit 1, with one line per problem, if any transformer is not covered.
@@ -83,27 +86,31 @@ def exported_names(tree: ast.Module, where: str) -> list[str]:
     raise ProjectError(f"{where}: no __all__; expected the list of the module's transformers")
 
 
-def transformer_classes(tree: ast.Module) -> dict[str, int]:
-    """Public classes of the module with ``fit`` and ``transform``: name -> line.
+@dataclass(frozen=True)
+class ClassInfo:
+    node: ast.ClassDef
+    path: Path  # relative to the project root
 
-    Methods inherited from another class of the same module count (a private base
-    class may hold ``transform``); scikit-learn's mixins do not need to, since ``fit``
-    and ``transform`` are what each transformer writes itself.
+
+def transformer_classes(classes: dict[str, ClassInfo]) -> dict[str, ClassInfo]:
+    """The public classes with ``fit`` and ``transform`` among ``classes``.
+
+    Methods inherited from another of ``classes`` count (the private base class holds
+    ``fit`` and ``transform``); scikit-learn's mixins do not need to.
     """
-    classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
 
     def methods(name: str, seen: frozenset[str] = frozenset()) -> set[str]:
         if name not in classes or name in seen:
             return set()
-        node = classes[name]
+        node = classes[name].node
         found = _class_methods(node)
         for base in _base_names(node):
             found |= methods(base, seen | {name})
         return found
 
     return {
-        name: node.lineno
-        for name, node in classes.items()
+        name: info
+        for name, info in classes.items()
         if not name.startswith("_") and methods(name) >= REQUIRED_METHODS
     }
 
@@ -117,13 +124,7 @@ def transformers_module(root: Path) -> Path:
     return found[0]
 
 
-def find_transformers(root: Path) -> tuple[list[Transformer], list[str]]:
-    """The transformers of ``__all__``, and problems with the list itself."""
-    path = transformers_module(root)
-    relative = path.relative_to(root)
-    tree = _parse(path)
-    exported = exported_names(tree, str(relative))
-    classes = transformer_classes(tree)
+def _top_level_names(tree: ast.Module) -> dict[str, ast.stmt]:
     defined: dict[str, ast.stmt] = {}
     for node in tree.body:
         if isinstance(node, ast.ClassDef | ast.FunctionDef):
@@ -131,23 +132,58 @@ def find_transformers(root: Path) -> tuple[list[Transformer], list[str]]:
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             defined.update((t.id, node) for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.ImportFrom):
+            defined.update((alias.asname or alias.name, node) for alias in node.names)
+    return defined
+
+
+def _private_module(path: Path) -> bool:
+    """``_base.py`` holds plumbing (the base class), not transformers on offer."""
+    return path.stem.startswith("_") and path.stem != "__init__"
+
+
+def find_transformers(root: Path) -> tuple[list[Transformer], list[str]]:
+    """The transformers of ``__all__``, and problems with the list itself."""
+    path = transformers_module(root)
+    relative = path.relative_to(root)
+    tree = _parse(path)
+    exported = exported_names(tree, str(relative))
+    defined = _top_level_names(tree)
+    # Every class of the features package, where it is defined: name -> class.
+    modules = {
+        module.relative_to(root): _parse(module) for module in sorted(path.parent.rglob("*.py"))
+    }
+    classes = {
+        node.name: ClassInfo(node, module)
+        for module, module_tree in modules.items()
+        for node in module_tree.body
+        if isinstance(node, ast.ClassDef)
+    }
     problems = [
-        f"{name} ({relative}:{line}) has fit and transform but is not in __all__; "
-        "expected every public transformer listed there"
-        for name, line in classes.items()
-        if name not in exported
+        f"{name} ({info.path}:{info.node.lineno}) has fit and transform but is not in "
+        "__all__; expected every public transformer listed there"
+        for name, info in transformer_classes(classes).items()
+        if name not in exported and not _private_module(info.path)
     ]
     problems += [
         f"{relative}: __all__ names {name!r}, which the module does not define"
         for name in exported
         if name not in defined
     ]
-    # Functions in __all__ are helpers, not transformers.
-    transformers = [
-        Transformer(name, relative, defined[name].lineno)
-        for name in exported
-        if isinstance(defined.get(name), ast.ClassDef)
-    ]
+    transformers = []
+    for name in exported:
+        node = defined.get(name)
+        if isinstance(node, ast.ImportFrom):
+            imported = next(
+                alias.name for alias in node.names if (alias.asname or alias.name) == name
+            )
+            source = root / "src" / Path(*(node.module or "").split("."))
+            info = classes.get(imported)
+            if info is not None and info.path == source.with_suffix(".py").relative_to(root):
+                transformers.append(Transformer(name, info.path, info.node.lineno))
+        elif isinstance(node, ast.ClassDef):
+            transformers.append(Transformer(name, relative, node.lineno))
+        # Functions and constants in __all__ are helpers, not transformers.
     return transformers, problems
 
 
@@ -199,17 +235,29 @@ def instantiated_names(path: Path) -> set[str]:
     return called
 
 
+def reads_all(path: Path) -> bool:
+    """Whether ``path`` reads an ``__all__`` (``transformers.__all__``)."""
+    if not path.is_file():
+        return False
+    return any(
+        (isinstance(node, ast.Attribute) and node.attr == "__all__")
+        or (isinstance(node, ast.Name) and node.id == "__all__")
+        for node in ast.walk(_parse(path))
+    )
+
+
 def problems(root: Path) -> list[str]:
     """One message per uncovered transformer (or problem with ``__all__``)."""
     transformers, found = find_transformers(root)
     property_dir = root / PROPERTY_DIR
     with_properties = covered_names(property_dir) if property_dir.is_dir() else set()
     checked = instantiated_names(root / ESTIMATOR_CHECKS)
+    every_listed = reads_all(root / ESTIMATOR_CHECKS)
     for transformer in transformers:
         where = f"{transformer.name} ({transformer.path}:{transformer.line})"
         if transformer.name not in with_properties:
             found.append(f"{where} has no property test in {PROPERTY_DIR}/")
-        if transformer.name not in checked:
+        if transformer.name not in checked and not every_listed:
             found.append(
                 f"{where} is not run through scikit-learn's estimator checks; expected an "
                 f"instance in the list given to parametrize_with_checks in {ESTIMATOR_CHECKS}"

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from {{ cookiecutter.package_name }}.features.transformers import ALL_MISSING_FILL, Imputer
+from {{ cookiecutter.package_name }}.features._stats import ALL_MISSING_FILL
+from {{ cookiecutter.package_name }}.features.transformers import Imputer
 
 from tests.property.strategies import numeric_frames
 

@@ -157,6 +157,60 @@ def test_a_module_without_all_is_a_clear_error(
     )
 
 
+SPLIT_BASE = """
+class _Base:
+    def fit(self, X, y=None):
+        return self._fit(X)
+
+    def transform(self, X):
+        return X
+"""
+
+SPLIT_DOUBLER = """
+from pkg.features._base import _Base
+
+
+class Doubler(_Base):
+    def _fit(self, X):
+        return self
+"""
+
+SPLIT_LIST = """
+from pkg.features.doubler import Doubler
+
+__all__ = ["Doubler"]
+"""
+
+
+def test_a_transformer_in_its_own_module_is_found_where_it_is_defined(
+    tmp_path: Path,
+) -> None:
+    """The layout the template uses: one module per transformer, ``__all__`` elsewhere."""
+    root = make_project(tmp_path, module=SPLIT_LIST, test=None)
+    features = root / "src" / "pkg" / "features"
+    (features / "_base.py").write_text(SPLIT_BASE)
+    (features / "doubler.py").write_text(SPLIT_DOUBLER)
+    assert problems(root) == [
+        "Doubler (src/pkg/features/doubler.py:5) has no property test in tests/property/"
+    ]
+    (features / "halver.py").write_text(SPLIT_DOUBLER.replace("Doubler", "Halver"))
+    assert problems(root)[0] == (
+        "Halver (src/pkg/features/halver.py:5) has fit and transform but is not in "
+        "__all__; expected every public transformer listed there"
+    )
+
+
+def test_estimator_checks_that_read_all_cover_every_listed_transformer(tmp_path: Path) -> None:
+    from_the_list = ESTIMATOR_CHECKS.replace(
+        "from pkg.features.transformers import Doubler",
+        "from pkg.features import transformers",
+    ).replace(
+        "ESTIMATORS = [Doubler()]",
+        "ESTIMATORS = [getattr(transformers, name)() for name in transformers.__all__]",
+    )
+    assert problems(make_project(tmp_path, checks=from_the_list)) == []
+
+
 def test_a_folder_that_is_not_a_project_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -19,7 +19,12 @@ from sklearn.pipeline import Pipeline
 
 from {{ cookiecutter.package_name }}.config import FeaturesConfig, NonLinearConfig
 from {{ cookiecutter.package_name }}.errors import InputError
-from {{ cookiecutter.package_name }}.features.pipeline import build_preprocessor, numeric_steps
+from {{ cookiecutter.package_name }}.features import transformers
+from {{ cookiecutter.package_name }}.features.pipeline import (
+    STEPS,
+    build_preprocessor,
+    numeric_steps,
+)
 
 ALL_DISABLED = FeaturesConfig(
     **{
@@ -103,6 +108,24 @@ def test_penguins_numeric_gaps_and_categories(tmp_path):
 def test_steps_follow_the_documented_order():
     names = [name for name, _ in numeric_steps(FeaturesConfig())]
     assert names == ["impute", "clip", "scale", "decorrelate", "expand"]
+
+
+def test_every_listed_transformer_is_a_step_switched_by_its_own_section():
+    """``STEPS`` and ``features.transformers.__all__`` name the same transformers, and
+    each one's section of ``features:`` holds its switch and its parameters."""
+    assert sorted(transformer.__name__ for transformer in STEPS) == sorted(transformers.__all__)
+    names = [step.name for step in STEPS.values()]
+    assert len(set(names)) == len(names), f"step names repeat: {names}"
+    sections = {field.name for field in dataclasses.fields(FeaturesConfig)}
+    for transformer, step in STEPS.items():
+        assert step.section in sections, f"{transformer.__name__}: no features.{step.section}"
+        fields = {
+            field.name for field in dataclasses.fields(getattr(FeaturesConfig(), step.section))
+        }
+        assert "enabled" in fields
+        assert fields - {"enabled"} <= set(transformer().get_params()), (
+            f"features.{step.section} has fields that are not {transformer.__name__}'s parameters"
+        )
 
 
 def test_all_steps_disabled_passes_numbers_through(breast_cancer):

@@ -7,8 +7,9 @@ treatment the model was trained with.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
@@ -25,43 +26,57 @@ from {{ cookiecutter.package_name }}.features.transformers import (
 )
 
 
-def numeric_steps(config: FeaturesConfig) -> list[tuple[str, Any]]:
-    """The enabled numeric steps, in the order they must run.
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """Where a transformer sits in the preprocessor.
 
-    Imputation comes first because every later step needs complete data to learn
-    from; clipping before scaling keeps outliers from setting the scale; the
-    correlation filter sees the treated columns; non-linear expansion runs last, on the
-    columns that survived, so it does not multiply duplicates.
+    ``name`` is its step in the saved pipeline; ``section`` is its section of
+    ``params.yaml``'s ``features:`` (a field of ``FeaturesConfig``), whose ``enabled``
+    switches it on and whose other fields are its parameters, by name; ``branch`` is
+    the kind of column it treats.
     """
+
+    name: str
+    section: str
+    branch: Literal["numeric", "categorical"] = "numeric"
+
+
+# Every transformer of features.transformers.__all__, in the order the steps of its
+# branch run. Imputation comes first because every later step needs complete data to
+# learn from; clipping before scaling keeps outliers from setting the scale; the
+# correlation filter sees the treated columns; non-linear expansion runs last, on the
+# columns that survived, so it does not multiply duplicates. Categorical columns need
+# no imputation: the encoder encodes missing, rare and unseen values as all zeros.
+STEPS: dict[type[Any], Step] = {
+    Imputer: Step("impute", "imputation"),
+    QuantileClipper: Step("clip", "outliers"),
+    ColumnScaler: Step("scale", "scaling"),
+    CorrelationFilter: Step("decorrelate", "correlation"),
+    NonLinearExpander: Step("expand", "nonlinear"),
+    CategoryEncoder: Step("encode", "encoding", branch="categorical"),
+}
+
+
+def branch_steps(
+    config: FeaturesConfig, branch: Literal["numeric", "categorical"]
+) -> list[tuple[str, Any]]:
+    """The enabled steps of one branch, in the order they must run (``STEPS``)."""
     steps: list[tuple[str, Any]] = []
-    if config.imputation.enabled:
-        steps.append(("impute", Imputer(strategy=config.imputation.strategy)))
-    if config.outliers.enabled:
-        steps.append(
-            (
-                "clip",
-                QuantileClipper(
-                    lower_quantile=config.outliers.lower_quantile,
-                    upper_quantile=config.outliers.upper_quantile,
-                ),
-            )
-        )
-    if config.scaling.enabled:
-        steps.append(("scale", ColumnScaler(method=config.scaling.method)))
-    if config.correlation.enabled:
-        steps.append(("decorrelate", CorrelationFilter(threshold=config.correlation.threshold)))
-    if config.nonlinear.enabled:
-        steps.append(
-            (
-                "expand",
-                NonLinearExpander(
-                    method=config.nonlinear.method,
-                    n_knots=config.nonlinear.n_knots,
-                    degree=config.nonlinear.degree,
-                ),
-            )
-        )
+    for transformer, step in STEPS.items():
+        section = getattr(config, step.section)
+        if step.branch == branch and section.enabled:
+            parameters = {
+                field.name: getattr(section, field.name)
+                for field in dataclasses.fields(section)
+                if field.name != "enabled"
+            }
+            steps.append((step.name, transformer(**parameters)))
     return steps
+
+
+def numeric_steps(config: FeaturesConfig) -> list[tuple[str, Any]]:
+    """The enabled numeric steps, in the order they must run."""
+    return branch_steps(config, "numeric")
 
 
 def build_preprocessor(
@@ -73,7 +88,8 @@ def build_preprocessor(
 
     Numeric columns go through :func:`numeric_steps` (unchanged if every step is
     disabled). Categorical columns are one-hot encoded by ``CategoryEncoder``, which
-    encodes missing, rare and unseen values as all zeros, so they need no imputation.
+    encodes missing, rare and unseen values as all zeros, so they need no imputation
+    (the enabled categorical steps of ``STEPS``; the encoder itself if it is the only one).
     Columns named in neither list are dropped. Output names are the transformers' own
     (``mean_radius_spline0``, ``island_Biscoe``), without a branch prefix.
     """
@@ -95,12 +111,14 @@ def build_preprocessor(
         steps = numeric_steps(config)
         branches.append(("numeric", Pipeline(steps) if steps else "passthrough", numeric))
     if categorical:
-        if not config.encoding.enabled:
+        steps = branch_steps(config, "categorical")
+        if not steps:
+            section = next(s.section for s in STEPS.values() if s.branch == "categorical")
             raise InputError(
-                f"features.encoding.enabled is false, but the data has categorical columns "
-                f"{categorical}; expected encoding enabled, or those columns removed"
+                f"features.{section}.enabled is false, but the data has categorical columns "
+                f"{categorical}; expected {section} enabled, or those columns removed"
             )
-        encoder = CategoryEncoder(max_categories=config.encoding.max_categories)
+        encoder = Pipeline(steps) if len(steps) > 1 else steps[0][1]
         branches.append(("categorical", encoder, categorical))
     preprocessor = ColumnTransformer(branches, remainder="drop", verbose_feature_names_out=False)
     preprocessor.set_output(transform="pandas")
