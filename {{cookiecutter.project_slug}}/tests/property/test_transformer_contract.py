@@ -23,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from {{ cookiecutter.package_name }}.features import transformers
 from {{ cookiecutter.package_name }}.features.transformers import (
     CategoryEncoder,
     ColumnScaler,
@@ -68,6 +69,14 @@ CASES = {
     "Imputer": Case(lambda: Imputer(strategy="mean"), numeric_with_gaps),
     "CategoryEncoder": Case(lambda: CategoryEncoder(max_categories=3), categorical_frames()),
 }
+# A transformer of __all__ without a case above gets one: its default parameters, on
+# numeric tables (with gaps if it accepts NaN). So every listed transformer is held to
+# these properties, a new one included.
+for name in transformers.__all__:
+    if not any(key.split("-")[0] == name for key in CASES):
+        transformer = getattr(transformers, name)
+        frames = numeric_with_gaps if transformer.allow_nan else complete_numeric
+        CASES[name] = Case(transformer, frames)
 cases = pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 
 
