@@ -19,13 +19,11 @@ import sys
 import time
 from collections.abc import Sequence
 
+from {{ cookiecutter.package_name }}.cli import COMMANDS
+
 PACKAGE = "{{ cookiecutter.package_name }}"
-STAGES = {
-    "ingest": "data.ingest",
-    "validate": "data.validate",
-    "train": "models.train",
-    "evaluate": "models.evaluate",
-}
+# The pipeline's stages, in order: the rows of the CLI's table that run a stage.
+STAGES = {command.name: command.stage for command in COMMANDS if command.stage is not None}
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TARGETS = {"noop_repro_s": 3.0, "repro_ratio": 1.5, "test_s": 30.0}
 

@@ -1,8 +1,11 @@
-"""The one command of the project: ``{{ cookiecutter.package_name }} <stage>``.
+"""The one command of the project: ``{{ cookiecutter.package_name }} <command> [arguments]``.
 
-Each subcommand is a stage of the pipeline (``dvc.yaml`` calls them in order). A
-stage's module is imported only when that stage runs, so ``--help`` answers at
-once instead of paying for pandas and scikit-learn.
+Every command is one row of :data:`COMMANDS`: its name, a one-line summary for
+``--help``, a description, the arguments it takes and the function that runs it. The
+pipeline stages are rows too (``dvc.yaml`` calls them in order). A command imports the
+module that does its work only when it runs, so ``--help`` answers at once instead of
+paying for pandas and scikit-learn. A new command (``registry``, ``serve``, ...) is a
+new row.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from pathlib import Path
 from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.config import (
     DEFAULT_PARAMS_PATH,
-    Params,
     as_dict,
     current_environment,
     load_params,
@@ -26,29 +28,106 @@ from {{ cookiecutter.package_name }}.config import (
 from {{ cookiecutter.package_name }}.errors import InputError
 
 
-@dataclass(frozen=True)
-class Stage:
-    """A subcommand: where its ``run(params)`` lives and what it does."""
+def no_arguments(parser: argparse.ArgumentParser) -> None:
+    """A command that takes no arguments of its own (``--params`` is everyone's)."""
 
-    module: str
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its ``--help`` texts, its arguments, and what runs it.
+
+    ``run`` gets the parsed arguments (``args.params`` is the parameter file) and
+    returns the exit code; an :class:`InputError` it raises becomes one ``error:``
+    line and exit 2. ``stage`` is the module of a pipeline stage, whose ``run(params)``
+    the command calls (``tools/bench.py`` times the stages by it); ``None`` otherwise.
+    """
+
+    name: str
     summary: str
     description: str
-
-    def load(self) -> Callable[[Params], None]:
-        module = importlib.import_module(f"{__package__}.{self.module}")
-        run: Callable[[Params], None] = module.run
-        return run
+    run: Callable[[argparse.Namespace], int]
+    add_arguments: Callable[[argparse.ArgumentParser], None] = no_arguments
+    stage: str | None = None
 
 
-STAGES: dict[str, Stage] = {
-    "ingest": Stage(
+def stage_command(name: str, module: str, summary: str, description: str) -> Command:
+    """The command of a pipeline stage: check params.yaml, then the stage's ``run(params)``."""
+
+    def run(args: argparse.Namespace) -> int:
+        params = load_params(args.params)
+        importlib.import_module(f"{__package__}.{module}").run(params)
+        return 0
+
+    return Command(name, summary, description, run, stage=module)
+
+
+def show_config(args: argparse.Namespace) -> int:
+    params = load_params(args.params)
+    print(json.dumps({"environment": current_environment(), "params": as_dict(params)}, indent=2))
+    return 0
+
+
+def pipeline(args: argparse.Namespace) -> int:
+    load_params(args.params)  # a bad knob stops here, before DVC deletes any output
+    from {{ cookiecutter.package_name }} import repro
+
+    return repro.pipeline(args.params.resolve().parent, args.stages)
+
+
+def pipeline_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("stages", nargs="*", help="stages to reproduce (default: all)")
+
+
+def draft_contract(args: argparse.Namespace) -> int:
+    from {{ cookiecutter.package_name }}.data import draft
+
+    draft.run(args.csv, args.target, args.output)
+    return 0
+
+
+def draft_contract_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("csv", type=Path, help="the CSV file to describe")
+    parser.add_argument("--target", required=True, help="the label column (binary)")
+    parser.add_argument(
+        "--output", type=Path, help="contract file to create (default: print to stdout)"
+    )
+
+
+def golden_update(args: argparse.Namespace) -> int:
+    params = load_params(args.params)
+    from {{ cookiecutter.package_name }}.models import golden
+
+    print(golden.update(params, Path(), args.golden_dir))
+    return 0
+
+
+def golden_update_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--golden-dir",
+        type=Path,
+        default=Path("tests/golden"),
+        help="folder of the goldens to rewrite (default: %(default)s)",
+    )
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "show-config",
+        "print the checked parameters and the environment as JSON",
+        "Read params.yaml, check every key and type, and print the result "
+        "with the deployment environment ({{ cookiecutter.package_name.upper() }}_ENV).",
+        show_config,
+    ),
+    stage_command(
+        "ingest",
         "data.ingest",
         "copy the dataset named by data.source to data.raw_path",
         "Read data.source - 'sklearn:<name>' (bundled with scikit-learn, offline) or the path "
         "of a CSV file - and write it, normalised, to data.raw_path with the label column "
         "named data.target. Later stages read that file only.",
     ),
-    "validate": Stage(
+    stage_command(
+        "validate",
         "data.validate",
         "check data.raw_path against the contract, then split it into train and test",
         "Drop rows without a target (counted), check every value of data.raw_path against "
@@ -57,7 +136,8 @@ STAGES: dict[str, Stage] = {
         "data.train_path and data.test_path. A violation stops here with the file, column, "
         "rule and offending lines, and nothing is written.",
     ),
-    "train": Stage(
+    stage_command(
+        "train",
         "models.train",
         "fit the features + model pipeline on data.train_path and save it",
         "Fit build_preprocessor (params features:) and the classifier train.model "
@@ -65,7 +145,8 @@ STAGES: dict[str, Stage] = {
         "feature columns of the contract; check the preprocessed features are finite "
         "floats; save the one pipeline to train.model_path.",
     ),
-    "evaluate": Stage(
+    stage_command(
+        "evaluate",
         "models.evaluate",
         "score the saved model on data.test_path; write metrics and plots",
         "Score train.model_path on data.test_path at evaluate.threshold; write accuracy, "
@@ -73,17 +154,45 @@ STAGES: dict[str, Stage] = {
         "confusion-matrix and calibration plots (CSV for `dvc plots`, and PNG) to "
         "evaluate.plots_dir.",
     ),
-}
-
-
-def _show_config(params: Params) -> None:
-    print(json.dumps({"environment": current_environment(), "params": as_dict(params)}, indent=2))
+    Command(
+        "pipeline",
+        "run the DVC pipeline (what `make pipeline` does); a failure loses nothing",
+        "Check params.yaml, then run `dvc repro` (only the stages whose inputs "
+        "changed). If a stage fails or the run is interrupted, put the last good outputs "
+        "back in place (dvc checkout for cached ones, a copy taken before the run for the "
+        "metrics kept in git) and name the stage. After a successful run, show the metrics "
+        "and say which files to commit.",
+        pipeline,
+        pipeline_arguments,
+    ),
+    Command(
+        "draft-contract",
+        "write a first data contract for a new CSV file, to review",
+        "Read CSV and draft contracts/<name>.yaml from it: each column's type, "
+        "empty cells, categories and widened range bounds (the observed range as a "
+        "comment), and the target's two classes. Review it before use: see "
+        "docs/adding-a-dataset.md.",
+        draft_contract,
+        draft_contract_arguments,
+    ),
+    Command(
+        "golden-update",
+        "rewrite tests/golden/ after a reviewed, intended change; prints old vs new",
+        "Train the model as `dvc repro` does, in memory, and rewrite the goldens the "
+        "golden-accuracy tests compare against (metrics.json, inputs.csv, "
+        "predictions.json), keeping their tolerances; print each metric old against new "
+        "for the reviewer. Run it only after a change meant to move the model (a new "
+        "feature, model or dataset), and commit the result. CI never runs it.",
+        golden_update,
+        golden_update_arguments,
+    ),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="{{ cookiecutter.package_name }}",
-        description="{{ cookiecutter.description }} Each subcommand is one pipeline stage; "
+        description="{{ cookiecutter.description }} Each pipeline stage is a subcommand; "
         "`dvc repro` runs them in order.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -93,59 +202,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_PARAMS_PATH,
         help="parameter file to read (default: %(default)s)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    commands.add_parser(
-        "show-config",
-        help="print the checked parameters and the environment as JSON",
-        description="Read params.yaml, check every key and type, and print the result "
-        "with the deployment environment ({{ cookiecutter.package_name.upper() }}_ENV).",
-    )
-    for name, stage in STAGES.items():
-        commands.add_parser(name, help=stage.summary, description=stage.description)
-    run = commands.add_parser(
-        "pipeline",
-        help="run the DVC pipeline (what `make pipeline` does); a failure loses nothing",
-        description="Check params.yaml, then run `dvc repro` (only the stages whose inputs "
-        "changed). If a stage fails or the run is interrupted, put the last good outputs "
-        "back in place (dvc checkout for cached ones, a copy taken before the run for the "
-        "metrics kept in git) and name the stage. After a successful run, show the metrics "
-        "and say which files to commit.",
-    )
-    run.add_argument("stages", nargs="*", help="stages to reproduce (default: all)")
-    draft = commands.add_parser(
-        "draft-contract",
-        help="write a first data contract for a new CSV file, to review",
-        description="Read CSV and draft contracts/<name>.yaml from it: each column's type, "
-        "empty cells, categories and widened range bounds (the observed range as a "
-        "comment), and the target's two classes. Review it before use: see "
-        "docs/adding-a-dataset.md.",
-    )
-    draft.add_argument("csv", type=Path, help="the CSV file to describe")
-    draft.add_argument("--target", required=True, help="the label column (binary)")
-    draft.add_argument(
-        "--output", type=Path, help="contract file to create (default: print to stdout)"
-    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        command.add_arguments(
+            subparsers.add_parser(
+                command.name, help=command.summary, description=command.description
+            )
+        )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    command = next(command for command in COMMANDS if command.name == args.command)
     try:
-        if args.command == "draft-contract":
-            from {{ cookiecutter.package_name }}.data import draft
-
-            draft.run(args.csv, args.target, args.output)
-            return 0
-        params = load_params(args.params)
-        if args.command == "show-config":
-            _show_config(params)
-        elif args.command == "pipeline":
-            from {{ cookiecutter.package_name }} import repro
-
-            return repro.pipeline(args.params.resolve().parent, args.stages)
-        else:
-            STAGES[args.command].load()(params)
+        return command.run(args)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0

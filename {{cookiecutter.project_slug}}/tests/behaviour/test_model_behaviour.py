@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.models.evaluate import positive_probability
-from {{ cookiecutter.package_name }}.models.golden import Reference
+from {{ cookiecutter.package_name }}.pipeline import Trained as Reference
 
 from tests.golden.reference import reference
 

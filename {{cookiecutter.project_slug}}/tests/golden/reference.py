@@ -9,12 +9,12 @@ from __future__ import annotations
 import functools
 
 from {{ cookiecutter.package_name }}.config import load_params
-from {{ cookiecutter.package_name }}.models.golden import Reference, train_reference
+from {{ cookiecutter.package_name }}.pipeline import Trained, run
 
 from tests.conftest import PROJECT_ROOT
 
 
 @functools.cache
-def reference() -> Reference:
+def reference() -> Trained:
     """The model ``dvc repro`` would train from the committed params.yaml, in memory."""
-    return train_reference(load_params(PROJECT_ROOT / "params.yaml"), PROJECT_ROOT)
+    return run(load_params(PROJECT_ROOT / "params.yaml"), PROJECT_ROOT)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import {{ cookiecutter.package_name }} as package
-from {{ cookiecutter.package_name }}.cli import STAGES, main
+from {{ cookiecutter.package_name }}.cli import COMMANDS, main
 from {{ cookiecutter.package_name }}.config import ENVIRONMENT_VARIABLE
 
 from tests.conftest import PROJECT_ROOT
@@ -18,11 +18,24 @@ from tests.conftest import PROJECT_ROOT
 
 def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     """Each subcommand answers --help with its own description."""
-    for name in [*STAGES, "show-config", "pipeline", "draft-contract"]:
+    names = [command.name for command in COMMANDS]
+    assert {"ingest", "validate", "train", "evaluate", "show-config"} <= set(names)
+    assert {"pipeline", "draft-contract", "golden-update"} <= set(names)
+    for command in COMMANDS:
         with pytest.raises(SystemExit) as exit_info:
-            main([name, "--help"])
+            main([command.name, "--help"])
         assert exit_info.value.code == 0
-        assert f"{package.__name__} {name}" in capsys.readouterr().out
+        shown = capsys.readouterr().out
+        assert f"{package.__name__} {command.name}" in shown
+        assert command.description.split()[0] in shown
+
+
+def test_the_stages_are_the_rows_that_name_a_stage_module() -> None:
+    """dvc.yaml's stages, in its order, are the commands with a stage (tools/bench.py)."""
+    stages = [command.name for command in COMMANDS if command.stage is not None]
+    assert stages == ["ingest", "validate", "train", "evaluate"]
+    dvc_yaml = (PROJECT_ROOT / "dvc.yaml").read_text(encoding="utf-8")
+    assert all(f"{package.__name__} {name}" in dvc_yaml for name in stages)
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

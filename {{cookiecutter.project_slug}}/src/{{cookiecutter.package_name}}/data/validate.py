@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -125,17 +126,52 @@ def written_cells(data: DataConfig) -> pd.DataFrame:
     return source if lines_up else raw
 
 
+@dataclass(frozen=True)
+class Split:
+    """The stage's result: the stratified split of the rows that satisfy the contract."""
+
+    train: pd.DataFrame
+    test: pd.DataFrame
+    rows: int  # labelled rows, all satisfying the contract
+    unlabelled: int  # rows without a target, dropped
+
+
+def read_raw(path: str | Path, contract: Contract) -> pd.DataFrame:
+    """The raw file as ingest wrote it, each column read with its contract type."""
+    return read_csv(path, dtype=csv_dtypes(contract))
+
+
+def validate(
+    raw: pd.DataFrame,
+    contract: Contract,
+    data: DataConfig,
+    seed: int,
+    source: str,
+    written: Callable[[], pd.DataFrame] | None = None,
+) -> Split:
+    """The stage without its files: :func:`check` ``raw``, then :func:`split` it."""
+    checked = check(raw, contract, source, written)
+    train, test = split(checked.frame, data.target, data.test_size, seed, source)
+    return Split(train, test, len(checked.frame), checked.unlabelled)
+
+
 def run(params: Params) -> None:
     data = params.data
     contract = load_contract(data.contract, data.target)
-    raw = read_csv(data.raw_path, dtype=csv_dtypes(contract))
     name = describe_source(data.raw_path, data.source)
-    checked = check(raw, contract, name, lambda: written_cells(data))
-    train, test = split(checked.frame, data.target, data.test_size, params.seed, name)
-    write_csv(train, data.train_path)
-    write_csv(test, data.test_path)
+    result = validate(
+        read_raw(data.raw_path, contract),
+        contract,
+        data,
+        params.seed,
+        name,
+        lambda: written_cells(data),
+    )
+    write_csv(result.train, data.train_path)
+    write_csv(result.test, data.test_path)
     print(
-        f"validate: {len(checked.frame)} rows of {data.raw_path} satisfy {data.contract}; "
-        f"{checked.unlabelled} row(s) without a target dropped; "
-        f"train {len(train)} -> {data.train_path}, test {len(test)} -> {data.test_path}"
+        f"validate: {result.rows} rows of {data.raw_path} satisfy {data.contract}; "
+        f"{result.unlabelled} row(s) without a target dropped; "
+        f"train {len(result.train)} -> {data.train_path}, "
+        f"test {len(result.test)} -> {data.test_path}"
     )

@@ -1,5 +1,5 @@
 """Models: ``train`` fits the one saved pipeline, ``evaluate`` scores it on held-out data.
 
-``golden`` trains the reference model the golden-accuracy tests compare against and
-regenerates the committed goldens (``make golden-update``).
+``metrics`` is the table of the metrics evaluate reports, each with which way is
+better; ``golden`` rewrites the committed goldens (``make golden-update``).
 """

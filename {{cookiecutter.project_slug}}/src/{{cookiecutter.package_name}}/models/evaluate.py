@@ -10,7 +10,6 @@ the previous reports intact.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,25 +27,10 @@ from {{ cookiecutter.package_name }}.data.contract import (
 from {{ cookiecutter.package_name }}.data.files import write_csv
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.io import atomic_path, write_text
+from {{ cookiecutter.package_name }}.models.metrics import METRICS
+from {{ cookiecutter.package_name }}.models.metrics import Scores as Scores
 
 CALIBRATION_BINS = 10
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Labels and predictions of one evaluation, with the positive class made explicit."""
-
-    actual: pd.Series
-    probability: np.ndarray[Any, np.dtype[np.float64]]
-    predicted: pd.Series
-    positive: Any
-
-    @property
-    def is_positive(self) -> np.ndarray[Any, np.dtype[np.int64]]:
-        flags: np.ndarray[Any, np.dtype[np.int64]] = (self.actual == self.positive).to_numpy(
-            dtype="int64"
-        )
-        return flags
 
 
 def positive_probability(
@@ -74,20 +58,8 @@ def score(pipeline: Any, frame: pd.DataFrame, contract: Contract, threshold: flo
 
 
 def metrics(scores: Scores) -> dict[str, float]:
-    """Threshold metrics at ``evaluate.threshold``, ranking (ROC AUC), calibration (Brier)."""
-    from sklearn import metrics as sk
-
-    positive = scores.positive
-    return {
-        "accuracy": float(sk.accuracy_score(scores.actual, scores.predicted)),
-        "roc_auc": float(sk.roc_auc_score(scores.is_positive, scores.probability)),
-        "f1": float(sk.f1_score(scores.actual, scores.predicted, pos_label=positive)),
-        "precision": float(
-            sk.precision_score(scores.actual, scores.predicted, pos_label=positive, zero_division=0)
-        ),
-        "recall": float(sk.recall_score(scores.actual, scores.predicted, pos_label=positive)),
-        "brier": float(sk.brier_score_loss(scores.is_positive, scores.probability)),
-    }
+    """Every metric of the table in ``models/metrics.py``, by name, in its order."""
+    return {metric.name: metric.compute(scores) for metric in METRICS}
 
 
 def plot_data(scores: Scores) -> dict[str, pd.DataFrame]:
