@@ -128,7 +128,9 @@ def test_runbook_trains_on_a_second_dataset(baker: Baker) -> None:
     assert yaml_blocks == 2, "the runbook should show the contract and the params change"
     for line in expected:
         assert line in outputs, f"the runbook promises output it does not print:\n{line}"
-    metrics = project.run("uv", "run", "--no-sync", "dvc", "metrics", "show", "--json").stdout
+    metrics = project.run(
+        "./tools/uv", "run", "--no-sync", "dvc", "metrics", "show", "--json"
+    ).stdout
     assert "roc_auc" in metrics
     assert "penguins" in project.run("git", "log", "-1", "--format=%s").stdout
     uncommitted = project.run("git", "status", "--porcelain", "tests/").stdout
@@ -139,7 +141,7 @@ def test_runbook_trains_on_a_second_dataset(baker: Baker) -> None:
     model_before = model.read_bytes()
     with (project.path / "data" / "external" / "penguins.csv").open("a") as source:
         source.write("Adelie,Atlantis,39.1,18.7,181.0,3750.0,male,2007\n")
-    result = project.run("uv", "run", "--no-sync", "dvc", "repro", check=False)
+    result = project.run("./tools/uv", "run", "--no-sync", "dvc", "repro", check=False)
     assert result.returncode != 0
     error = next(
         body

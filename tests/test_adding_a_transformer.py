@@ -80,7 +80,7 @@ def test_the_transformer_guide_adds_a_tested_wired_transformer(baker: Baker) -> 
     # The estimator checks take the new class from __all__, untouched.
     assert "tests/unit/test_transformers_sklearn.py" not in touched
     checks = ["pytest", "--collect-only", "-q", "tests/unit/test_transformers_sklearn.py"]
-    collected = project.run("uv", "run", "--no-sync", *checks).stdout
+    collected = project.run("./tools/uv", "run", "--no-sync", *checks).stdout
     assert "SignedLog()" in collected, "the estimator checks did not pick SignedLog up"
     assert "test_docstring_examples_show_what_happens[SignedLog]" in collected
 
@@ -88,15 +88,15 @@ def test_the_transformer_guide_adds_a_tested_wired_transformer(baker: Baker) -> 
     assert "SignedLog" in project.run("git", "log", "-1", "--format=%s").stdout
     assert project.run("git", "status", "--porcelain", "src", "tests").stdout == ""
     # Switched on, the step is in the saved model, and the goldens were rewritten for it.
-    shown = json.loads(project.run("uv", "run", "--no-sync", package, "show-config").stdout)
+    shown = json.loads(project.run("./tools/uv", "run", "--no-sync", package, "show-config").stdout)
     assert shown["params"]["features"]["log"] == {"enabled": True}
     probe = (
         "import joblib; m = joblib.load('models/model.joblib'); "
         "print(list(m.named_steps['features'].named_transformers_['numeric'].named_steps))"
     )
-    steps = project.run("uv", "run", "--no-sync", "python", "-c", probe).stdout
+    steps = project.run("./tools/uv", "run", "--no-sync", "python", "-c", probe).stdout
     assert "'clip', 'log', 'scale'" in steps, steps
-    project.run("uv", "run", "--no-sync", "pytest", "-q", "tests/golden")
+    project.run("./tools/uv", "run", "--no-sync", "pytest", "-q", "tests/golden")
 
     # What the guide says the check prints when the tests are missing.
     assert expected_failure, f"{GUIDE}: expected a text block with the check's message"

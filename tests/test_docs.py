@@ -193,3 +193,23 @@ def test_named_tests_exist(named: str) -> None:
             assert f"def {function}(" in source.read_text(encoding="utf-8"), (
                 f"{named!r}: {path} has no test {function}"
             )
+
+
+def test_generated_readme_names_every_module_of_the_package() -> None:
+    """The generated README's package table has a row for each module, and no other.
+
+    A module added, moved or removed (``models/golden.py`` became ``golden.py``) must
+    move its row too, so the table keeps saying where things live.
+    """
+    project = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+    package = project / "src" / "{{cookiecutter.package_name}}"
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### The package, top-down\n", 1)[1].split("\n#", 1)[0]
+    rows = set(re.findall(r"^\| `([\w/]+(?:\.py|/))` \|", table, re.MULTILINE))
+    modules = {
+        f"{path.name}/" if path.is_dir() else path.name
+        for path in package.iterdir()
+        if path.name not in {"__init__.py", "__main__.py", "__pycache__"}
+    }
+    modules |= {"data/contract/"}
+    assert rows == modules, f"README rows {sorted(rows)}, modules {sorted(modules)}"

@@ -117,7 +117,14 @@ def test_a_failed_golden_test_says_what_to_do_if_the_change_was_intended(
     bug = next(bug for bug in BUGS if bug.name == "labels shuffled before training")
     with planted(project, bug):
         result = project.run(
-            "uv", "run", "--no-sync", "pytest", "tests/golden", "-q", check=False, timeout=600
+            "./tools/uv",
+            "run",
+            "--no-sync",
+            "pytest",
+            "tests/golden",
+            "-q",
+            check=False,
+            timeout=600,
         )
     assert result.returncode != 0, "the golden tests passed with the labels shuffled"
     assert "FAILED tests/golden/" in result.stdout

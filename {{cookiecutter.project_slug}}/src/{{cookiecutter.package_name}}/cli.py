@@ -95,7 +95,7 @@ def draft_contract_arguments(parser: argparse.ArgumentParser) -> None:
 
 def golden_update(args: argparse.Namespace) -> int:
     params = load_params(args.params)
-    from {{ cookiecutter.package_name }}.models import golden
+    from {{ cookiecutter.package_name }} import golden
 
     print(golden.update(params, Path(), args.golden_dir))
     return 0

@@ -17,7 +17,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import load_params
 from {{ cookiecutter.package_name }}.data.contract import read_dataset
-from {{ cookiecutter.package_name }}.models.golden import golden_predictions
+from {{ cookiecutter.package_name }}.golden import golden_predictions
 from {{ cookiecutter.package_name }}.models.metrics import BY_NAME
 from {{ cookiecutter.package_name }}.pipeline import run
 

@@ -16,6 +16,7 @@ from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.models import evaluate, train
+from {{ cookiecutter.package_name }}.models.metrics import Scores
 
 from tests.unit.mini_dataset import mini_frame, write_project
 
@@ -78,7 +79,7 @@ def test_positive_probability_follows_the_contract_not_the_class_order(project: 
 
 
 def test_metrics_of_known_predictions() -> None:
-    scores = evaluate.Scores(
+    scores = Scores(
         actual=pd.Series([1, 1, 0, 0]),
         probability=np.array([0.9, 0.4, 0.2, 0.6]),
         predicted=pd.Series([1, 0, 0, 1]),

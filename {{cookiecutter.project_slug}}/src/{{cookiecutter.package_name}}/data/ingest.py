@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.config import SKLEARN_PREFIX as SKLEARN_PREFIX
-from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.config import SKLEARN_PREFIX, Params
 from {{ cookiecutter.package_name }}.data.files import read_csv, write_csv
 from {{ cookiecutter.package_name }}.errors import InputError, quote, quote_all
 

@@ -27,8 +27,7 @@ from {{ cookiecutter.package_name }}.data.contract import (
 from {{ cookiecutter.package_name }}.data.files import write_csv
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.io import atomic_path, write_text
-from {{ cookiecutter.package_name }}.models.metrics import METRICS
-from {{ cookiecutter.package_name }}.models.metrics import Scores as Scores
+from {{ cookiecutter.package_name }}.models.metrics import METRICS, Scores
 
 CALIBRATION_BINS = 10
 
