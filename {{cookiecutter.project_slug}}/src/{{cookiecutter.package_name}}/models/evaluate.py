@@ -1,8 +1,7 @@
 """Stage ``evaluate``: score the saved pipeline on the held-out split.
 
-Writes the metrics DVC compares between runs (``dvc metrics diff``) and, for each
-plot, both the data DVC renders (``dvc plots show``/``diff``: ROC curve, confusion
-matrix, calibration curve) and a PNG for readers without DVC. Everything is computed
+Writes the metrics DVC compares between runs (``dvc metrics diff``) and the plots
+(``models/plots.py``: the table DVC renders and a PNG each). Everything is computed
 before anything is written, and each file is written atomically, so a failure leaves
 the previous reports intact.
 """
@@ -24,12 +23,10 @@ from {{ cookiecutter.package_name }}.data.contract import (
     read_dataset,
     target_labels,
 )
-from {{ cookiecutter.package_name }}.data.files import write_csv
 from {{ cookiecutter.package_name }}.errors import InputError
-from {{ cookiecutter.package_name }}.io import atomic_path, write_text
+from {{ cookiecutter.package_name }}.io import write_text
+from {{ cookiecutter.package_name }}.models import plots
 from {{ cookiecutter.package_name }}.models.metrics import METRICS, Scores
-
-CALIBRATION_BINS = 10
 
 
 def positive_probability(
@@ -61,74 +58,11 @@ def metrics(scores: Scores) -> dict[str, float]:
     return {metric.name: metric.compute(scores) for metric in METRICS}
 
 
-def plot_data(scores: Scores) -> dict[str, pd.DataFrame]:
-    """The tables behind each plot, in the shape DVC's plot templates expect."""
-    from sklearn.calibration import calibration_curve
-    from sklearn.metrics import roc_curve
-
-    fpr, tpr, thresholds = roc_curve(scores.is_positive, scores.probability)
-    fraction, mean_predicted = calibration_curve(
-        scores.is_positive, scores.probability, n_bins=CALIBRATION_BINS, strategy="quantile"
-    )
-    return {
-        "roc": pd.DataFrame({"fpr": fpr, "tpr": tpr, "threshold": np.minimum(thresholds, 1.0)}),
-        "confusion": pd.DataFrame(
-            {"actual": scores.actual.astype("str"), "predicted": scores.predicted.astype("str")}
-        ),
-        "calibration": pd.DataFrame(
-            {"mean_predicted": mean_predicted, "fraction_positive": fraction}
-        ),
-    }
-
-
-def _figure(tables: dict[str, pd.DataFrame], name: str, positive: Any) -> Any:
-    """One PNG per plot, drawn with the Agg canvas (no display, no global pyplot state)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(4.5, 4.5), layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    table = tables[name]
-    if name == "roc":
-        axes.plot(table["fpr"], table["tpr"], label="model")
-        axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance")
-        axes.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC curve")
-        axes.legend(loc="lower right")
-    elif name == "calibration":
-        axes.plot(table["mean_predicted"], table["fraction_positive"], marker="o", label="model")
-        axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect")
-        axes.set(
-            xlabel=f"mean predicted P({positive})",
-            ylabel=f"fraction actually {positive}",
-            title="Calibration curve",
-        )
-        axes.legend(loc="upper left")
-    else:
-        counts = pd.crosstab(table["actual"], table["predicted"])
-        labels = sorted(set(counts.index) | set(counts.columns))
-        counts = counts.reindex(index=labels, columns=labels, fill_value=0)
-        grid = counts.to_numpy()
-        axes.imshow(grid, cmap="Blues")
-        for (row, column), count in np.ndenumerate(grid):
-            colour = "white" if count > grid.max() / 2 else "black"
-            axes.text(column, row, str(count), ha="center", va="center", color=colour)
-        axes.set_xticks(range(len(labels)), labels)
-        axes.set_yticks(range(len(labels)), labels)
-        axes.set(xlabel="predicted", ylabel="actual", title="Confusion matrix")
-    return figure
-
-
 def write_reports(scores: Scores, params: Params) -> dict[str, float]:
     results = metrics(scores)
-    tables = plot_data(scores)
-    figures = {name: _figure(tables, name, scores.positive) for name in tables}
-    plots = Path(params.evaluate.plots_dir)
+    drawn = plots.draw(scores)  # drawn before anything is written
     write_text(json.dumps(results, indent=2) + "\n", params.evaluate.metrics_path)
-    for name, table in tables.items():
-        write_csv(table, plots / f"{name}.csv")
-        with atomic_path(plots / f"{name}.png") as temporary:
-            figures[name].savefig(temporary, format="png", dpi=100)
+    plots.write(drawn, Path(params.evaluate.plots_dir))
     return results
 
 
