@@ -356,6 +356,7 @@ DIFFERENT_IMPORT_NAMES: dict[str, set[str]] = {
     "grpcio": {"grpc"},
     "grpcio-status": {"grpc_status"},
     "hydra-core": {"hydra"},
+    "linkify-it-py": {"linkify_it"},
     "markdown-it-py": {"markdown_it"},
     "matplotlib": {"mpl_toolkits", "pylab"},
     "mypy": {"mypyc"},
@@ -369,6 +370,7 @@ DIFFERENT_IMPORT_NAMES: dict[str, set[str]] = {
     "python-dotenv": {"dotenv"},
     "pywin32": {"pythoncom", "pythonwin", "pywintypes", "win32", "win32api", "win32com"},
     "pyyaml": {"yaml"},
+    "pyyaml-ft": {"yaml_ft"},  # free-threaded PyYAML, locked for Python 3.13
     "ruamel-yaml": {"ruamel"},
     "scikit-learn": {"sklearn"},
     "zc-lockfile": {"zc"},
