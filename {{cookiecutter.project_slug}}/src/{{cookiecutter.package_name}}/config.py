@@ -22,9 +22,8 @@ import typing
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
-import yaml
-
-from {{ cookiecutter.package_name }}.errors import ConfigError, quote, quote_all, shorten
+from {{ cookiecutter.package_name }}.errors import ConfigError, quote, quote_all
+from {{ cookiecutter.package_name }}.io import read_yaml
 
 Environment = Literal["dev", "test", "uat", "live"]
 ENVIRONMENTS: tuple[Environment, ...] = get_args(Environment)
@@ -330,18 +329,12 @@ def load_params(path: Path = DEFAULT_PARAMS_PATH) -> Params:
 
     Relative paths in it are checked against the folder of ``path`` (the project root).
     """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ConfigError(
-            f"{path}: parameter file not found (run from the project root)"
-        ) from error
-    except IsADirectoryError as error:
-        raise ConfigError(f"{path}: is a directory (expected the parameter file)") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read ({error})") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {shorten(str(error))}") from error
+    raw = read_yaml(
+        path,
+        ConfigError,
+        "parameter file not found (run from the project root)",
+        "the parameter file",
+    )
     root = path.resolve().parent
     params: Params = _build(Params, raw or {}, str(path), root)
     _check_outputs(params, str(path), root)

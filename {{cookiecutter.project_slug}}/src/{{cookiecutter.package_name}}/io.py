@@ -6,6 +6,8 @@ system). So a stage that fails, is killed or runs out of disk leaves the previou
 file (or nothing) behind, never a half-written file that the next stage or ``dvc``
 would take for real. A write the operating system refuses (a full disk, no
 permission, a folder in the way) becomes one :class:`OutputError` naming the path.
+Reading the YAML files the user writes (``params.yaml``, contracts) lives here too,
+so each way such a read can fail is worded once.
 """
 
 from __future__ import annotations
@@ -15,12 +17,33 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from {{ cookiecutter.package_name }}.errors import InputError
+import yaml
+
+from {{ cookiecutter.package_name }}.errors import InputError, shorten
 
 
 class OutputError(InputError):
     """An output the operating system would not let us write (disk full, no permission)."""
+
+
+def read_yaml(path: Path, error: type[InputError], missing: str, expected: str) -> Any:
+    """The parsed YAML file ``path``; a failed read is one ``error`` naming the path.
+
+    ``missing`` is said when the file does not exist, ``expected`` names the file a
+    directory stands in for.
+    """
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as cause:
+        raise error(f"{path}: {missing}") from cause
+    except IsADirectoryError as cause:
+        raise error(f"{path}: is a directory (expected {expected})") from cause
+    except (OSError, UnicodeDecodeError) as cause:
+        raise error(f"{path}: cannot be read ({cause})") from cause
+    except yaml.YAMLError as cause:
+        raise error(f"{path}: not valid YAML: {shorten(str(cause))}") from cause
 
 
 def _fsync(path: Path, *, folder: bool = False) -> None:

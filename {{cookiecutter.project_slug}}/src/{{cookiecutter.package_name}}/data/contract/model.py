@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-import yaml
-
-from {{ cookiecutter.package_name }}.errors import InputError, quote, shorten
+from {{ cookiecutter.package_name }}.errors import InputError, quote
+from {{ cookiecutter.package_name }}.io import read_yaml
 
 ColumnType = Literal["float", "int", "category", "bool"]
 Label = int | str | bool
@@ -198,19 +197,12 @@ def _parse_target(raw: Any, column: str, where: str) -> TargetRule:
 def load_contract(path: str | Path, target: str) -> Contract:
     """Read ``path``; ``target`` is the target column named in params.yaml (data.target)."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ContractError(
-            f"{path}: contract not found (params.yaml data.contract names it; "
-            "see docs/adding-a-dataset.md)"
-        ) from error
-    except IsADirectoryError as error:
-        raise ContractError(f"{path}: is a directory (expected a contract YAML file)") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise ContractError(f"{path}: cannot be read ({error})") from error
-    except yaml.YAMLError as error:
-        raise ContractError(f"{path}: not valid YAML: {shorten(str(error))}") from error
+    raw = read_yaml(
+        path,
+        ContractError,
+        "contract not found (params.yaml data.contract names it; see docs/adding-a-dataset.md)",
+        "a contract YAML file",
+    )
     where = str(path)
     _require(isinstance(raw, dict), where, "expected a mapping with name, target and columns")
     unknown = sorted(set(raw) - TOP_KEYS)
