@@ -55,8 +55,8 @@ def project(first_run: tuple[BakedProject, str]) -> Iterator[BakedProject]:
     yield project
     project.run("git", "checkout", "--", ".")
     project.run("git", "clean", "-fdxq", "--", "data/external")
-    project.run("uv", "run", "--no-sync", "dvc", "checkout", "--force", "--quiet")
-    assert "up to date" in project.run("uv", "run", "--no-sync", "dvc", "status").stdout
+    project.run("./tools/uv", "run", "--no-sync", "dvc", "checkout", "--force", "--quiet")
+    assert "up to date" in project.run("./tools/uv", "run", "--no-sync", "dvc", "status").stdout
 
 
 def digests(project: BakedProject) -> dict[str, str]:

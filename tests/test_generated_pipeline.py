@@ -55,7 +55,9 @@ def forget_local_copies(project: BakedProject) -> None:
 
 def test_pipeline_runs_offline_and_writes_metrics(project: BakedProject) -> None:
     """`make pipeline` trains and evaluates on the bundled data; metrics and plots exist."""
-    metrics = project.run("uv", "run", "--no-sync", "dvc", "metrics", "show", "--json").stdout
+    metrics = project.run(
+        "./tools/uv", "run", "--no-sync", "dvc", "metrics", "show", "--json"
+    ).stdout
     assert "roc_auc" in metrics
     for plot in ("roc.png", "confusion.png", "calibration.png"):
         assert project.has_file(f"reports/plots/{plot}")
@@ -63,7 +65,7 @@ def test_pipeline_runs_offline_and_writes_metrics(project: BakedProject) -> None
 
 def test_second_repro_runs_nothing(project: BakedProject) -> None:
     """A second `dvc repro` finds every stage up to date."""
-    result = project.run("uv", "run", "--no-sync", "dvc", "repro")
+    result = project.run("./tools/uv", "run", "--no-sync", "dvc", "repro")
     assert "Running stage" not in result.stdout
     assert "up to date" in result.stdout
 
@@ -86,9 +88,9 @@ def test_data_is_versioned_not_committed(project: BakedProject) -> None:
 def test_push_pull_round_trip_through_the_local_remote(project: BakedProject) -> None:
     """dvc push, then pull into an empty cache, restores the data and model byte for byte."""
     before = digests(project)
-    project.run("uv", "run", "--no-sync", "dvc", "push")
+    project.run("./tools/uv", "run", "--no-sync", "dvc", "push")
     forget_local_copies(project)
-    project.run("uv", "run", "--no-sync", "dvc", "pull")
+    project.run("./tools/uv", "run", "--no-sync", "dvc", "pull")
     assert digests(project) == before
 
 
@@ -126,7 +128,7 @@ def test_push_pull_round_trip_through_s3_on_loopback(project: BakedProject) -> N
     config = project.read(".dvc/config")
     bucket = f"{project.answers['project_slug']}-dvc-live"
     assert f"url = s3://{bucket}" in config
-    project.run("uv", "sync", "--extra", "cloud")
+    project.run("./tools/uv", "sync", "--extra", "cloud")
     credentials = {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",  # moto accepts any key
@@ -135,7 +137,7 @@ def test_push_pull_round_trip_through_s3_on_loopback(project: BakedProject) -> N
     before = digests(project)
     with moto_server() as endpoint:
         urllib.request.urlopen(urllib.request.Request(f"{endpoint}/{bucket}", method="PUT"))
-        dvc = ["uv", "run", "--no-sync", "dvc"]
+        dvc = ["./tools/uv", "run", "--no-sync", "dvc"]
         project.run(*dvc, "remote", "modify", "--local", "live", "endpointurl", endpoint)
         project.run(*dvc, "push", "--remote", "live", **credentials)
         forget_local_copies(project)

@@ -84,7 +84,7 @@ def test_real_dvc_pointers_and_lock_files_pass(project: BakedProject) -> None:
     """The hashes in a `dvc add` pointer, dvc.lock and uv.lock are not mistaken for secrets."""
     source = project.path / "data" / "external" / "rows.csv"
     source.write_text("a,b\n" + "".join(f"{i},{i * 7 % 13}\n" for i in range(200)))
-    project.run("uv", "run", "--no-sync", "dvc", "add", "data/external/rows.csv")
+    project.run("./tools/uv", "run", "--no-sync", "dvc", "add", "data/external/rows.csv")
     project.run("make", "pipeline")
     lock = project.read("dvc.lock")
     assert re.search(r"md5: [0-9a-f]{32}\.dir", lock), "expected a folder hash in dvc.lock"

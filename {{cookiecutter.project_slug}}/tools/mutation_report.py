@@ -1,4 +1,4 @@
-"""Print the score of the last `mutmut run` and where each surviving mutant is.
+"""Print the score of the last `mutmut run`, where each surviving mutant is, and why.
 
 `make mutation` runs this after mutmut. mutmut keeps its results beside the mutated
 copy of the sources, in ``mutants/<path>.meta`` (an exit code per mutant); a mutant's
@@ -6,13 +6,23 @@ code is a function ``x_<name>__mutmut_<n>`` (``xǁ<Class>ǁ<name>__mutmut_<n>`` 
 method) in ``mutants/<path>``, beside the original ``...__mutmut_orig``. This reads
 those, so the score and the survivors need nothing but the files:
 
-    mutation score: 118/131 killed (90.1%)
-    survived (13):
-      src/pkg/features/_stats.py:21 is_constant: return bool(spread < RELATIVE_SPREAD_TOLERANCE * max_abs)
+    mutation score: 118/131 killed (90.1%); the floor is 90%
+    equivalent, with the reason in tests/mutation.toml (1):
+      src/pkg/features/_stats.py:57 unit_magnitude: divisor = ... (2.0 for 1.0)
+        a NaN column's divisor is never used: ...
+    survived, unexplained (12):
+      src/pkg/features/_stats.py:21 is_constant: return bool(spread < ...)
 
 A survivor's line is the first line its code differs from the original on. A mutant
 no test reaches ("no tests") counts as surviving; a timeout counts as killed; mutants
 never run (outside ``make mutation MUTATE=...``) are left out.
+
+``tests/mutation.toml`` holds the floor (``fail_under``) and the survivors no test can
+kill, each with its reason: an ``[[equivalent]]`` entry names the file (relative to the
+package), the mutated line as this report prints it, and why no input tells the mutant
+from the original. The report fails (exit 1) when the score is under the floor, when a
+survivor has no entry (write a test that kills it, or an entry that says why none can),
+or when an entry of a file that was run matches no survivor (delete it: it is stale).
 """
 
 from __future__ import annotations
@@ -20,10 +30,12 @@ from __future__ import annotations
 import ast
 import json
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 MUTANTS = Path("mutants")
+EQUIVALENTS = Path("tests/mutation.toml")
 SEPARATOR = "ǁ"
 # mutmut's exit codes (mutmut/stats.py); any other code is "suspicious".
 KILLED: dict[int | None, str] = {
@@ -47,6 +59,42 @@ class Survivor:
     function: str
     status: str
     mutated: str
+
+    def relative(self) -> str:
+        """The path inside the package: ``src/<package>/data/x.py`` -> ``data/x.py``."""
+        return "/".join(Path(self.path).parts[2:])
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    file: str
+    mutated: str
+    reason: str
+
+
+def load_equivalents(path: Path) -> tuple[float, list[Equivalent]]:
+    """(floor in percent, equivalent mutants) from ``tests/mutation.toml``."""
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return 0.0, []
+    except tomllib.TOMLDecodeError as error:
+        raise SystemExit(f"error: {path}: not valid TOML: {error}") from None
+    floor = table.get("fail_under", 0.0)
+    if not isinstance(floor, int | float) or not 0 <= floor <= 100:
+        raise SystemExit(f"error: {path}: fail_under must be a number from 0 to 100, not {floor!r}")
+    found = []
+    for number, entry in enumerate(table.get("equivalent", []), start=1):
+        fields = {key: entry.get(key) for key in ("file", "mutated", "reason")}
+        empty = [key for key, value in fields.items() if not isinstance(value, str) or not value]
+        extra = sorted(set(entry) - set(fields))
+        if empty or extra:
+            raise SystemExit(
+                f"error: {path}: [[equivalent]] number {number} needs file, mutated and reason "
+                f"as non-empty text (missing or not text: {empty}; unknown keys: {extra})"
+            )
+        found.append(Equivalent(**fields))
+    return float(floor), found
 
 
 def functions(
@@ -138,6 +186,21 @@ def report(root: Path) -> tuple[int, int, list[Survivor], dict[str, int]]:
     return killed, total, sorted(survivors, key=lambda s: (s.path, s.line)), statuses
 
 
+def ran_files(root: Path) -> set[str]:
+    """The files (relative to the package) with at least one mutant run."""
+    ran = set()
+    for meta in (root / MUTANTS).rglob("*.py.meta"):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"].values()
+        if any(code not in NOT_RUN for code in codes):
+            ran.add("/".join(meta.with_suffix("").relative_to(root / MUTANTS).parts[2:]))
+    return ran
+
+
+def line_of(survivor: Survivor) -> str:
+    note = "" if survivor.status == "survived" else f" [{survivor.status}]"
+    return f"  {survivor.path}:{survivor.line} {survivor.function}: {survivor.mutated}{note}"
+
+
 def main(argv: list[str] | None = None) -> int:
     root = Path(argv[0] if argv else ".")
     if not (root / MUTANTS).is_dir():
@@ -145,19 +208,45 @@ def main(argv: list[str] | None = None) -> int:
             f"error: no {MUTANTS}/ in {root.resolve()}: run `make mutation` first", file=sys.stderr
         )
         return 1
+    floor, equivalents = load_equivalents(root / EQUIVALENTS)
     killed, total, survivors, statuses = report(root)
     if total == 0:
         print("error: no mutant was run: see mutants/run.log", file=sys.stderr)
         return 1
-    print(f"mutation score: {killed}/{total} killed ({100 * killed / total:.1f}%)")
+    score = 100 * killed / total
+    print(f"mutation score: {killed}/{total} killed ({score:.1f}%); the floor is {floor:g}%")
     print(
         "by status: " + ", ".join(f"{status} {count}" for status, count in sorted(statuses.items()))
     )
-    print(f"survived ({len(survivors)}):")
-    for survivor in survivors:
-        note = "" if survivor.status == "survived" else f" [{survivor.status}]"
-        print(f"  {survivor.path}:{survivor.line} {survivor.function}: {survivor.mutated}{note}")
-    return 0
+    reasons = {(entry.file, entry.mutated): entry for entry in equivalents}
+    explained = [s for s in survivors if (s.relative(), s.mutated) in reasons]
+    unexplained = [s for s in survivors if (s.relative(), s.mutated) not in reasons]
+    print(f"equivalent, with the reason in {EQUIVALENTS} ({len(explained)}):")
+    for survivor in explained:
+        print(line_of(survivor))
+        print(f"    {reasons[survivor.relative(), survivor.mutated].reason}")
+    print(f"survived, unexplained ({len(unexplained)}):")
+    for survivor in unexplained:
+        print(line_of(survivor))
+    matched = {(s.relative(), s.mutated) for s in explained}
+    ran = ran_files(root)
+    stale = [e for e in equivalents if e.file in ran and (e.file, e.mutated) not in matched]
+    failures = []
+    if score < floor:
+        failures.append(f"the score {score:.1f}% is under the floor of {floor:g}% ({EQUIVALENTS})")
+    if unexplained:
+        failures.append(
+            f"{len(unexplained)} survivor(s) unexplained: write a test that kills each, or an "
+            f"[[equivalent]] entry in {EQUIVALENTS} saying why no test can"
+        )
+    for entry in stale:
+        failures.append(
+            f"{EQUIVALENTS}: the entry for {entry.file} `{entry.mutated}` matches no survivor: "
+            "delete it"
+        )
+    for failure in failures:
+        print(f"error: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
