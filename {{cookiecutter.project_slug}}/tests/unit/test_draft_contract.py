@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from {{ cookiecutter.package_name }}.cli import main
+from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
 from {{ cookiecutter.package_name }}.data.draft import draft
 from {{ cookiecutter.package_name }}.errors import InputError
@@ -141,3 +142,249 @@ def test_existing_contract_is_not_overwritten(
     assert main(["draft-contract", str(source), "--target", "label", "--output", str(output)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert output.read_text(encoding="utf-8") == "mine\n"
+
+
+def _every_kind_of_column(rows: int = 60) -> pd.DataFrame:
+    index = np.arange(rows)
+    return pd.DataFrame(
+        {
+            "id": index + 1,
+            "code": [f"C{number:03d}" for number in index],
+            "visits": index % 7,
+            "weight_kg": index % 20 + 60,
+            "score": np.where(index % 25 == 3, np.nan, index * 0.25),
+            "member": index % 3 == 0,
+            "colour": np.array(["red", "green", "blue"])[index % 3],
+            "note": [f"note {number % 55}" for number in index],
+            "joined": pd.date_range("2021-03-01", periods=rows, freq="7D").strftime("%Y-%m-%d"),
+            "label": np.array(["no", "yes"])[index % 2],
+        }
+    )
+
+
+def test_a_draft_reads_in_full() -> None:
+    """What the reviewer reads: every kind of column, its rules and why, line by line."""
+    text = draft(_every_kind_of_column(), "label", "people", "data/external/people.csv")
+    assert text.splitlines() == [
+        "# Draft contract for data/external/people.csv, written by draft-contract: review"
+        " every line",
+        "# (docs/adding-a-dataset.md). Bounds are widened beyond the observed range.",
+        "# int: whole numbers written without a decimal point, in a column whose name",
+        "# does not name a measurement (weight, length, price, _kg, _mm, ...); measurements",
+        "# are float even when this sample's values are whole. Dates and free text are",
+        "# kept out of the model (feature: false): the pipeline has no features for them.",
+        "name: people",
+        'description: "people (60 rows)"',
+        "target:",
+        "  values: ['no', 'yes']",
+        "  positive: 'yes'  # the class whose probability the model reports: choose deliberately",
+        "columns:",
+        "  id: {dtype: int, unique: true, feature: false}"
+        "  # every value distinct: an identifier? if not, feature: true and bounds",
+        "  code: {dtype: category, unique: true, feature: false}"
+        "  # every value distinct: an identifier?",
+        "  visits: {dtype: int, min: 0, max: 9}  # observed 0 .. 6",
+        "  weight_kg: {dtype: float, min: 50, max: 89}  # observed 60 .. 79; whole numbers"
+        " here, but 'kg' names a measurement: float, so 70.5 is accepted too",
+        "  score: {dtype: float, min: 0, max: 23, nullable: true}  # observed 0 .. 14.75; 3 empty",
+        "  member: {dtype: bool}",
+        "  colour: {dtype: category, categories: [blue, green, red]}",
+        "  note: {dtype: category, feature: false}  # free text? 55 distinct values, more than"
+        " 50 categories: kept out of the model (a text feature needs code in features/)",
+        "  joined: {dtype: category, feature: false}  # a date (2021-03-01 .. 2022-04-18):"
+        " contracts have no date type, so it is kept out of the model; derive features from"
+        " it in features/ to use it",
+    ]
+    assert text.endswith("\n")
+
+
+@pytest.mark.parametrize(
+    ("values", "bounds"),
+    [
+        ([10000.0, 12345.0], "min: 8800, max: 14000"),  # 2 significant digits, outwards
+        ([-12.3, -4.56], "min: -17, max: -0.68"),  # a negative column keeps a negative min
+        ([101.0, 199.0], "min: 52, max: 250"),
+        ([0.013, 0.027], "min: 0.0059, max: 0.034"),
+        ([-250.0, 750.0], "min: -750, max: 1300"),
+        ([0.5, 2.5], "min: 0, max: 3.5"),  # no negative min for a column without one
+        ([0.2, 0.6], "min: 0, max: 0.8"),  # 0.2 - 0.2 is 0, not 2.7e-17
+        ([0.0, 0.0], "min: 0, max: 0"),
+        ([1e-15, 3e-15], "min: 0, max: 4.0e-15"),  # tiny values keep their bounds
+    ],
+)
+def test_float_bounds_are_rounded_outwards_to_two_digits(values: list[float], bounds: str) -> None:
+    frame = pd.DataFrame({"size": values, "label": [0, 1]})
+    line = draft(frame, "label", "sizes", "sizes.csv").splitlines()[-1]
+    assert line.startswith("  size: {dtype: float, " + bounds + "}  # observed ")
+    rule = yaml.safe_load(draft(frame, "label", "sizes", "sizes.csv"))["columns"]["size"]
+    assert rule["min"] <= min(values)  # numbers (1e-05 would read as text), holding the data
+    assert rule["max"] >= max(values)
+
+
+def test_tiny_values_get_bounds_that_hold_them(tmp_path: Path) -> None:
+    """Bounds were rounded to 12 decimals: 0 .. 0.0 for values near 1e-15."""
+    frame = pd.DataFrame({"charge": [1e-15, 2e-15, 3e-15, 1.5e-15], "label": [0, 1, 0, 1]})
+    assert drafted(tmp_path, frame)["charge"].startswith(
+        "  charge: {dtype: float, min: 0, max: 4.0e-15}"
+    )
+
+
+def test_column_names_that_need_quotes_stay_on_one_line() -> None:
+    long = "x" * 100 + " per: " + "z " * 40
+    frame = pd.DataFrame({"two\nlines": [1.5, 2.5], long: [1.5, 2.5], "label": ["a", "b"]})
+    text = draft(frame, "label", "odd", "odd.csv")
+    assert set(yaml.safe_load(text)["columns"]) == {"two\nlines", long}
+    assert '  "two\\nlines": {dtype: float, min: 1.0, max: 3.0}  # observed 1.5 .. 2.5' in text
+    assert len(text.splitlines()) == 14
+
+
+@pytest.mark.parametrize(("rows", "identifier"), [(50, False), (51, True)])
+def test_every_value_distinct_is_an_identifier_only_beyond_50_rows(
+    rows: int, identifier: bool
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "number": np.arange(rows) + 100,
+            "code": [f"K{index}" for index in range(rows)],
+            "label": np.arange(rows) % 2,
+        }
+    )
+    columns = yaml.safe_load(draft(frame, "label", "ids", "ids.csv"))["columns"]
+    assert columns["number"].get("unique", False) is identifier
+    assert ("min" not in columns["number"]) is identifier
+    assert columns["code"].get("unique", False) is identifier
+    assert ("categories" not in columns["code"]) is identifier
+
+
+@pytest.mark.parametrize(("distinct", "listed"), [(50, True), (51, False)])
+def test_at_most_50_categories_are_listed(distinct: int, listed: bool) -> None:
+    rows = 2 * distinct
+    words = [f"word {index % distinct}" for index in range(rows)]
+    frame = pd.DataFrame({"word": words, "label": np.arange(rows) % 2})
+    rule = yaml.safe_load(draft(frame, "label", "words", "words.csv"))["columns"]["word"]
+    if listed:
+        assert rule == {"dtype": "category", "categories": sorted(set(words))}
+    else:
+        assert rule == {"dtype": "category", "feature": False}
+
+
+def test_a_measurement_in_capitals_is_float() -> None:
+    frame = pd.DataFrame({"Weight": [60, 70], "PRICE": [3, 4], "Count": [1, 2], "label": [0, 1]})
+    columns = yaml.safe_load(draft(frame, "label", "caps", "caps.csv"))["columns"]
+    assert columns["Weight"]["dtype"] == "float"
+    assert columns["PRICE"]["dtype"] == "float"
+    assert columns["Count"]["dtype"] == "int"
+
+
+def test_numbers_written_with_an_exponent_are_float(tmp_path: Path) -> None:
+    text = "upper,lower,plain,label\n" + "".join(
+        f"{index}E3,{index}e3,{index},{index % 2}\n" for index in range(1, 9)
+    )
+    lines = drafted(tmp_path, pd.DataFrame(), text)
+    assert "{dtype: float, " in lines["upper"]
+    assert "{dtype: float, " in lines["lower"]
+    assert "{dtype: int, " in lines["plain"]
+
+
+def test_without_the_file_text_the_parsed_type_decides() -> None:
+    frame = pd.DataFrame({"count": [3, 5], "whole": [3.0, 5.0], "label": [0, 1]})
+    columns = yaml.safe_load(draft(frame, "label", "parsed", "parsed.csv"))["columns"]
+    assert columns["count"] == {"dtype": "int", "min": 2, "max": 6}
+    assert columns["whole"] == {"dtype": "float", "min": 2.0, "max": 6.0}
+
+
+def test_dates_written_two_ways_are_still_a_date(tmp_path: Path) -> None:
+    dates = ["2007-11-01", "11/02/2007", "2007-11-03", "11/04/2007"] * 5
+    frame = pd.DataFrame({"laid": dates, "x": np.arange(20) * 0.5, "label": np.arange(20) % 2})
+    line = drafted(tmp_path, frame)["laid"]
+    assert line.startswith("  laid: {dtype: category, feature: false}  # a date (2007-11-01 .. ")
+
+
+def test_a_date_that_does_not_exist_makes_categories() -> None:
+    frame = pd.DataFrame({"laid": ["2007-02-28", "2007-02-30"], "label": [0, 1]})
+    rule = yaml.safe_load(draft(frame, "label", "days", "days.csv"))["columns"]["laid"]
+    assert rule == {"dtype": "category", "categories": ["2007-02-28", "2007-02-30"]}
+
+
+def test_an_empty_column_is_refused_by_name() -> None:
+    frame = pd.DataFrame({"blank": [np.nan, np.nan], "label": [0, 1]})
+    with pytest.raises(InputError) as error:
+        draft(frame, "label", "blank", "blank.csv")
+    assert str(error.value) == "column 'blank': every cell is empty; drop it from the CSV"
+
+
+def test_a_missing_target_is_named_with_the_columns_found() -> None:
+    frame = pd.DataFrame({"x": [1.0], "y": [2.0]})
+    with pytest.raises(InputError) as error:
+        draft(frame, "label", "none", "none.csv")
+    assert str(error.value) == "none.csv: no target column 'label'; found ['x', 'y']"
+
+
+def test_a_target_of_many_classes_shows_the_first_ten() -> None:
+    frame = pd.DataFrame({"x": np.arange(12) * 0.5, "label": np.arange(12)})
+    with pytest.raises(InputError) as error:
+        draft(frame, "label", "many", "many.csv")
+    assert str(error.value) == (
+        "many.csv: target 'label' has 12 distinct values [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]; "
+        "expected exactly 2 (the pipeline trains a binary classifier)"
+    )
+
+
+def test_numeric_classes_are_in_numeric_order_the_larger_positive() -> None:
+    frame = pd.DataFrame({"x": [1.5, 2.5, 3.5], "label": [10, 2, 10]})
+    assert yaml.safe_load(draft(frame, "label", "n", "n.csv"))["target"] == {
+        "values": [2, 10],
+        "positive": 10,
+    }
+
+
+def test_rows_without_a_target_are_counted(tmp_path: Path) -> None:
+    """A True/False target with gaps: drafted as bool, as without gaps; validate drops them."""
+    source = tmp_path / "flags.csv"
+    source.write_text(
+        "x,label\n"
+        + "".join(
+            f"{index * 0.5},{'' if index in (2, 7) else ('True', 'False')[index % 2]}\n"
+            for index in range(12)
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "flags.yaml"
+    assert main(["draft-contract", str(source), "--target", "label", "--output", str(output)]) == 0
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert "  values: [false, true]  # 2 row(s) without a target: validate drops them" in lines
+    assert (
+        "  positive: true  # the class whose probability the model reports: choose"
+        " deliberately" in lines
+    )
+    contract = load_contract(output, "label")
+    checked = validate.check(validate.read_raw(source, contract), contract, str(source))
+    assert (len(checked.frame), checked.unlabelled) == (10, 2)
+
+
+def test_the_draft_goes_to_stdout_without_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "people.csv"
+    frame = _every_kind_of_column()
+    frame.to_csv(source, index=False)
+    assert main(["draft-contract", str(source), "--target", "label"]) == 0
+    out = capsys.readouterr().out
+    assert out == draft(frame, "label", "people", str(source), pd.read_csv(source, dtype=str))
+    assert out.startswith(f"# Draft contract for {source}, written by")
+
+
+def test_the_contract_is_named_after_the_output_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "export-2024.csv"
+    mini_frame().to_csv(source, index=False)
+    output = tmp_path / "members.yaml"
+    assert main(["draft-contract", str(source), "--target", "label", "--output", str(output)]) == 0
+    assert capsys.readouterr().out == (
+        f"draft-contract: wrote {output}; review it before `dvc repro`\n"
+    )
+    text = output.read_text(encoding="utf-8")
+    assert text.startswith(f"# Draft contract for {source}, written by")
+    assert "\nname: members\n" in text
+    assert load_contract(output, "label").name == "members"

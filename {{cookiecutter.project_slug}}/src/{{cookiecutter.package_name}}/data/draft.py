@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,33 +53,56 @@ DATE_PATTERN = (
 )
 
 
+def _quoted(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar, on one line however long it is."""
+    return yaml.safe_dump(text, default_style='"', width=math.inf).strip()
+
+
+def _scalar(value: object) -> str:
+    """A number or label as YAML reads it back: ``1e-05`` would read as text, ``1.0e-05`` not."""
+    return yaml.safe_dump(value).splitlines()[0]
+
+
+def _flow(values: list[Any]) -> str:
+    """``values`` as a YAML flow sequence: ``[blue, green, red]``."""
+    return yaml.safe_dump(values, default_flow_style=True).strip()
+
+
 def _key(name: str) -> str:
     """``name`` as a YAML key, quoted only when it would not read back as itself."""
     try:
-        plain = yaml.safe_load(f"{name}: 0") == {name: 0}
+        if yaml.safe_load(f"{name}: 0") == {name: 0}:
+            return name
     except yaml.YAMLError:
-        plain = False
-    return name if plain else yaml.safe_dump(name, default_style='"').strip()
+        pass
+    return _quoted(name)
 
 
-def _round(value: float, up: bool) -> float | int:
-    """Round outwards to 2 significant digits: 1234.5 -> 1300 (up) or 1200 (down)."""
-    if value == 0:
+def _round(value: float, direction: Callable[[float], int], scale: float) -> float | int:
+    """Round to 2 significant digits with ``direction``: 1234.5 -> 1300 (ceil) or 1200 (floor).
+
+    A ``value`` within a trillionth of ``scale`` (the data's magnitude) is 0: what is left
+    of ``0.2 - 0.2`` in floating point is noise, not a bound of ``2.7e-17``.
+    """
+    if abs(value) <= scale * 1e-12:
         return 0
-    step = 10 ** (math.floor(math.log10(abs(value))) - 1)
-    rounded = (math.ceil if up else math.floor)(value / step) * step
-    return int(rounded) if step >= 1 else round(rounded, 12)
+    exponent = math.floor(math.log10(abs(value))) - 1
+    rounded: float = direction(value / 10**exponent) * 10**exponent
+    return round(rounded, -exponent)
 
 
 def _bounds(values: pd.Series, integer: bool = False) -> str:
     """Widened bounds; whole numbers for an ``int`` column (never ``min: 0.5``)."""
     low, high = float(values.min()), float(values.max())
     margin = (high - low) * MARGIN
-    minimum: float | int = 0 if low >= 0 and low - margin < 0 else _round(low - margin, up=False)
-    maximum: float | int = _round(high + margin, up=True)
+    scale = max(abs(low), abs(high))
+    minimum = _round(low - margin, math.floor, scale)
+    if low >= 0:
+        minimum = max(minimum, 0)  # no negative bound for a column that has none
+    maximum = _round(high + margin, math.ceil, scale)
     if integer:
         minimum, maximum = math.floor(minimum), math.ceil(maximum)
-    return f"min: {minimum}, max: {maximum}"
+    return f"min: {_scalar(minimum)}, max: {_scalar(maximum)}"
 
 
 def _observed(values: pd.Series) -> str:
@@ -108,12 +133,11 @@ def _written_with_decimals(present: pd.Series, texts: pd.Series | None) -> bool:
     """
     if texts is None:
         return not pd.api.types.is_integer_dtype(present)
-    return bool(texts.dropna().astype("str").str.contains(r"[.eE]", regex=True).any())
+    return bool(texts.dropna().astype("str").str.contains(r"[.eE]").any())
 
 
 def _whole(values: pd.Series) -> bool:
-    numbers = values.astype("float64")
-    return bool(np.isfinite(numbers).all() and (numbers % 1 == 0).all())
+    return bool(np.isfinite(values).all() and (values % 1 == 0).all())
 
 
 def _dates(values: pd.Series) -> tuple[str, str] | None:
@@ -144,45 +168,46 @@ def _numeric(name: str, present: pd.Series, texts: pd.Series | None) -> tuple[li
     return ["dtype: int", _bounds(present, integer=True)], _observed(present)
 
 
+def _rules(name: str, present: pd.Series, texts: pd.Series | None) -> tuple[list[str], list[str]]:
+    """The rules and notes for a column's values (``present``: its non-empty cells)."""
+    if pd.api.types.is_bool_dtype(present):
+        return ["dtype: bool"], []
+    if pd.api.types.is_numeric_dtype(present):
+        if _whole(present) and _identifier(present):
+            return (
+                ["dtype: int", "unique: true", "feature: false"],
+                ["every value distinct: an identifier? if not, feature: true and bounds"],
+            )
+        rules, note = _numeric(name, present, texts)
+        return rules, [note]
+    dates = _dates(present)
+    if dates is not None:
+        return ["dtype: category", "feature: false"], [
+            f"a date ({dates[0]} .. {dates[1]}): contracts have no date type, so it is "
+            "kept out of the model; derive features from it in features/ to use it"
+        ]
+    if _identifier(present):
+        return ["dtype: category", "unique: true", "feature: false"], [
+            "every value distinct: an identifier?"
+        ]
+    distinct = sorted(present.astype("str").unique())
+    if len(distinct) > MAX_CATEGORIES:
+        return ["dtype: category", "feature: false"], [
+            f"free text? {len(distinct)} distinct values, more than {MAX_CATEGORIES} "
+            "categories: kept out of the model (a text feature needs code in features/)"
+        ]
+    return ["dtype: category", f"categories: {_flow(distinct)}"], []
+
+
 def _column(name: str, series: pd.Series, texts: pd.Series | None = None) -> str:
-    rules: list[str] = []
-    notes: list[str] = []
     present = series.dropna()
     if present.empty:
         raise InputError(f"column {name!r}: every cell is empty; drop it from the CSV")
-    if pd.api.types.is_bool_dtype(present):
-        rules.append("dtype: bool")
-    elif pd.api.types.is_numeric_dtype(present) and _whole(present) and _identifier(present):
-        rules += ["dtype: int", "unique: true", "feature: false"]
-        notes.append("every value distinct: an identifier? if not, feature: true and bounds")
-    elif pd.api.types.is_numeric_dtype(present):
-        numeric_rules, note = _numeric(name, present, texts)
-        rules += numeric_rules
-        notes.append(note)
-    else:
-        distinct = sorted(present.astype("str").unique())
-        dates = _dates(present)
-        if dates is not None:
-            rules += ["dtype: category", "feature: false"]
-            notes.append(
-                f"a date ({dates[0]} .. {dates[1]}): contracts have no date type, so it is "
-                "kept out of the model; derive features from it in features/ to use it"
-            )
-        elif _identifier(present):
-            rules += ["dtype: category", "unique: true", "feature: false"]
-            notes.append("every value distinct: an identifier?")
-        elif len(distinct) > MAX_CATEGORIES:
-            rules += ["dtype: category", "feature: false"]
-            notes.append(
-                f"free text? {len(distinct)} distinct values, more than {MAX_CATEGORIES} "
-                "categories: kept out of the model (a text feature needs code in features/)"
-            )
-        else:
-            flow = yaml.safe_dump(distinct, default_flow_style=True).strip()
-            rules += ["dtype: category", f"categories: {flow}"]
-    if series.isna().any():
+    rules, notes = _rules(name, present, texts)
+    empty = len(series) - len(present)
+    if empty:
         rules.append("nullable: true")
-        notes.append(f"{int(series.isna().sum())} empty")
+        notes.append(f"{empty} empty")
     comment = f"  # {'; '.join(notes)}" if notes else ""
     flow = "{" + ", ".join(rules) + "}"
     return f"  {_key(name)}: {flow}{comment}"
@@ -203,14 +228,12 @@ def draft(
     if target not in frame.columns:
         raise InputError(f"{source}: no target column {target!r}; found {list(frame.columns)}")
     classes = frame[target].dropna()
-    values = sorted(classes.unique().tolist(), key=str)
+    values = sorted(classes.unique().tolist())
     if len(values) != 2:
         raise InputError(
             f"{source}: target {target!r} has {len(values)} distinct values {values[:10]}; "
             "expected exactly 2 (the pipeline trains a binary classifier)"
         )
-    if not pd.api.types.is_numeric_dtype(classes) and not pd.api.types.is_bool_dtype(classes):
-        values = [str(value) for value in values]
     unlabelled = int(frame[target].isna().sum())
     lines = [
         f"# Draft contract for {source}, written by draft-contract: review every line",
@@ -220,11 +243,11 @@ def draft(
         "# are float even when this sample's values are whole. Dates and free text are",
         "# kept out of the model (feature: false): the pipeline has no features for them.",
         f"name: {name}",
-        f"description: {yaml.safe_dump(f'{name} ({len(frame)} rows)', default_style=chr(34)).strip()}",
+        f"description: {_quoted(f'{name} ({len(frame)} rows)')}",
         "target:",
-        f"  values: {yaml.safe_dump(values, default_flow_style=True).strip()}"
+        f"  values: {_flow(values)}"
         + (f"  # {unlabelled} row(s) without a target: validate drops them" if unlabelled else ""),
-        f"  positive: {yaml.safe_dump(values[-1]).splitlines()[0]}"
+        f"  positive: {_scalar(values[1])}"
         "  # the class whose probability the model reports: choose deliberately",
         "columns:",
     ]
