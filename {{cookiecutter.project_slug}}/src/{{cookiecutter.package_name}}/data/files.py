@@ -32,6 +32,11 @@ def write_csv(frame: pd.DataFrame, destination: str | Path) -> None:
         frame.to_csv(temporary, index=False)
 
 
+def _unreadable(path: Path, error: OSError) -> DataFileError:
+    """The error for a file the system refuses to read: its reason, or the error's kind."""
+    return DataFileError(f"{path}: cannot be read ({error.strerror or type(error).__name__})")
+
+
 def _head(path: Path) -> bytes:
     """The first bytes of ``path``; a missing file, a folder or no access is one error."""
     if path.is_dir():
@@ -42,9 +47,7 @@ def _head(path: Path) -> bytes:
         with path.open("rb") as stream:
             return stream.read(SNIFF_BYTES)
     except OSError as error:
-        raise DataFileError(
-            f"{path}: cannot be read ({error.strerror or type(error).__name__})"
-        ) from error
+        raise _unreadable(path, error) from error
 
 
 def read_csv(path: str | Path, dtype: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -64,7 +67,6 @@ def read_csv(path: str | Path, dtype: Mapping[str, str] | None = None) -> pd.Dat
             path,
             dtype=dict(dtype or {}),
             skip_blank_lines=False,
-            encoding="utf-8",
         )
     except UnicodeDecodeError as error:
         raise DataFileError(
@@ -74,9 +76,7 @@ def read_csv(path: str | Path, dtype: Mapping[str, str] | None = None) -> pd.Dat
         reason = shorten(str(error).strip().splitlines()[0])
         raise DataFileError(f"{path}: not a valid CSV file ({reason})") from error
     except OSError as error:
-        raise DataFileError(
-            f"{path}: cannot be read ({error.strerror or type(error).__name__})"
-        ) from error
+        raise _unreadable(path, error) from error
     if frame.empty:
         raise DataFileError(f"{path}: has a header but no data rows")
     return frame
@@ -88,11 +88,4 @@ def read_written(path: str | Path) -> pd.DataFrame:
     Rows are numbered as :func:`read_csv` numbers them, so an error found in the parsed
     frame can quote the offending value as the user wrote it. Empty cells are ``""``.
     """
-    frame = pd.read_csv(
-        path,
-        dtype=str,
-        keep_default_na=False,
-        skip_blank_lines=False,
-        encoding="utf-8",
-    )
-    return frame.fillna("")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
