@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, get_args
 
 from {{ cookiecutter.package_name }}.errors import InputError, quote
 from {{ cookiecutter.package_name }}.io import read_yaml
@@ -93,9 +93,6 @@ class Contract:
             if rule.feature and rule.dtype in ("category", "bool")
         ]
 
-    def rule(self, column: str) -> ColumnRule:
-        return next(rule for rule in self.columns if rule.name == column)
-
 
 def _require(condition: bool, where: str, message: str) -> None:
     if not condition:
@@ -137,7 +134,9 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
     maximum = _number(raw.get("max"), f"{where}.max")
     categories = raw.get("categories")
     feature = _flag(raw, "feature", True, where)
-    if dtype == "category" and (feature or categories is not None):
+    if dtype != "category":
+        _require(categories is None, f"{where}.categories", f"only for dtype category, not {dtype}")
+    elif feature or categories is not None:
         # A feature must list its categories; free text kept out of the model (an id,
         # a comment) may leave them out.
         _require(
@@ -145,8 +144,6 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
             f"{where}.categories",
             f"a category feature needs a non-empty list of categories, found {quote(categories)}",
         )
-    elif dtype != "category":
-        _require(categories is None, f"{where}.categories", f"only for dtype category, not {dtype}")
     if dtype not in ("float", "int"):
         _require(
             minimum is None and maximum is None, where, f"min/max apply to numbers, not {dtype}"
@@ -155,7 +152,7 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
         _require(minimum <= maximum, where, f"min {minimum} is above max {maximum}")
     return ColumnRule(
         name=name,
-        dtype=cast(ColumnType, dtype),
+        dtype=dtype,
         nullable=_flag(raw, "nullable", False, where),
         minimum=minimum,
         maximum=maximum,
@@ -181,7 +178,7 @@ def _parse_target(raw: Any, column: str, where: str) -> TargetRule:
     )
     kinds = {type(value) for value in values}
     _require(
-        len(kinds) == 1 and kinds <= {int, str, bool},
+        kinds in ({int}, {str}, {bool}),
         f"{where}.values",
         f"expected two integers, two strings or true/false, found {quote(values)}",
     )
