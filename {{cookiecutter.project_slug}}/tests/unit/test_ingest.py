@@ -35,7 +35,7 @@ def test_unknown_bundled_dataset_lists_the_known_ones(tmp_path: Path) -> None:
         ingest.run(_params(tmp_path, "sklearn:titanic"))
 
 
-def test_csv_source_is_normalised(tmp_path: Path) -> None:
+def test_csv_source_is_normalised(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Semicolons are not guessed, but spaces around names and Windows line ends are undone."""
     source = tmp_path / "source.csv"
     source.write_bytes(b" size ,colour, label\r\n1.5,red,yes\r\n2.0,blue,no\r\n")
@@ -43,6 +43,9 @@ def test_csv_source_is_normalised(tmp_path: Path) -> None:
     ingest.run(params)
     written = Path(params.data.raw_path).read_bytes()
     assert written == b"size,colour,label\n1.5,red,yes\n2.0,blue,no\n"
+    assert capsys.readouterr().out == (
+        f"ingest: 2 rows x 3 columns from {source} -> {params.data.raw_path}\n"
+    )
 
 
 def test_csv_source_without_the_target_is_refused(tmp_path: Path) -> None:
