@@ -8,6 +8,7 @@ one of them missing and one unseen at prediction time).
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import joblib
 import numpy as np
@@ -150,13 +151,38 @@ def test_categorical_columns_with_encoding_disabled_is_a_clear_error():
 
 
 def test_a_column_in_both_lists_is_a_clear_error():
-    with pytest.raises(InputError, match=r"\['island'\] are listed as both"):
-        build_preprocessor(FeaturesConfig(), ["island"], ["island"])
+    message = (
+        "build_preprocessor: columns ['island'] are listed as both numeric and categorical; "
+        "expected each column in one list"
+    )
+    with pytest.raises(InputError, match=f"^{re.escape(message)}$"):
+        build_preprocessor(FeaturesConfig(), ["island", "sex"], ["island"])
 
 
 def test_no_columns_is_a_clear_error():
-    with pytest.raises(InputError, match="no feature columns"):
+    message = (
+        "build_preprocessor: no feature columns given; expected at least one numeric "
+        "or categorical column"
+    )
+    with pytest.raises(InputError, match=f"^{re.escape(message)}$"):
         build_preprocessor(FeaturesConfig(), [], [])
+
+
+def test_the_categorical_branch_is_the_fitted_encoder_and_unlisted_columns_are_dropped():
+    """A report reads the learned categories as ``train`` reads the numeric branch's
+    filter: by branch name, from the fitted preprocessor."""
+    frame = penguins().assign(row_id=range(60))
+    enabled = dataclasses.replace(
+        ALL_DISABLED, encoding=dataclasses.replace(ALL_DISABLED.encoding, enabled=True)
+    )
+    preprocessor = build_preprocessor(enabled, ["bill_depth_mm"], ["island"]).fit(frame)
+    encoder = preprocessor.named_transformers_["categorical"]
+    assert isinstance(encoder, transformers.CategoryEncoder)
+    assert sorted(encoder.categories_[0]) == ["Biscoe", "Dream", "Torgersen"]
+    assert list(preprocessor.transform(frame).columns) == [
+        "bill_depth_mm",
+        *(f"island_{category}" for category in encoder.categories_[0]),
+    ]
 
 
 def test_nan_reaching_the_expander_names_the_column():

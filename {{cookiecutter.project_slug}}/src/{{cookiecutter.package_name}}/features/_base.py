@@ -206,9 +206,7 @@ def _reject_non_numeric_columns(estimator: Transformer, X: Any) -> None:
             )
 
 
-def validate_numeric(
-    estimator: Transformer, X: Any, *, reset: bool, allow_nan: bool = True
-) -> FloatArray:
+def validate_numeric(estimator: Transformer, X: Any, *, reset: bool, allow_nan: bool) -> FloatArray:
     """Check ``X`` (and remember its columns when ``reset``); return a float matrix."""
     _reject_non_numeric_columns(estimator, X)
     data: FloatArray = validate_data(

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 
 from {{ cookiecutter.package_name }}.features._base import FloatArray
+
+BoolArray = npt.NDArray[np.bool_]
 
 # A spread this small relative to the column's largest magnitude is floating-point
 # noise (a constant column that went through arithmetic), not information: dividing by
@@ -17,9 +20,11 @@ RELATIVE_SPREAD_TOLERANCE = 1e-12
 ALL_MISSING_FILL = 0.0
 
 
-def is_constant(spread: float, max_abs: float) -> bool:
-    """Whether a column with this spread and largest magnitude counts as constant."""
-    return bool(spread <= RELATIVE_SPREAD_TOLERANCE * max_abs)
+def is_constant(spread: FloatArray, max_abs: FloatArray) -> BoolArray:
+    """Which columns, with these spreads and largest magnitudes, count as constant
+    (False where the spread is NaN: an all-NaN column is the caller's to treat)."""
+    constant: BoolArray = spread <= RELATIVE_SPREAD_TOLERANCE * max_abs
+    return constant
 
 
 def per_column(data: FloatArray, statistic: Callable[[FloatArray], float]) -> FloatArray:

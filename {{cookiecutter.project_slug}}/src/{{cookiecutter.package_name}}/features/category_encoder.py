@@ -85,7 +85,7 @@ class CategoryEncoder(Transformer):
                         f"row {row}; argument must be a string or a number (or missing)"
                     )
         observed = column[~pd.isna(column)]
-        counts = pd.Series(observed, dtype=object).value_counts(sort=False)
+        counts = Counter(observed.tolist())  # Python values, in order of first appearance
         ranked = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
         return np.asarray([value for value, _ in ranked[: self.max_categories]], dtype=object)
 

@@ -66,9 +66,7 @@ class ColumnScaler(Transformer):
                 data, lambda values: float(np.subtract(*np.quantile(values, [0.75, 0.25])))
             )
         largest = max_abs(data)
-        constant = np.isnan(spread) | np.array(
-            [is_constant(s, m) for s, m in zip(spread, largest, strict=True)], dtype=bool
-        )
+        constant = np.isnan(spread) | is_constant(spread, largest)
         self.center_ = np.where(np.isnan(center), ALL_MISSING_FILL, center)
         self.scale_ = np.where(constant, 1.0, spread)
 

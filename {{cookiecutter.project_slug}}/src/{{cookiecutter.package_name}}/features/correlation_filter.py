@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import compress
+
 import numpy as np
 import pandas as pd
 
@@ -75,7 +77,7 @@ class CorrelationFilter(Transformer):
     def _fit(self, data: FloatArray) -> None:
         correlation = absolute_correlations(data)
         keep = np.ones(data.shape[1], dtype=bool)
-        partner = np.full(data.shape[1], -1)
+        partner = np.zeros(data.shape[1], dtype=int)
         for column in range(data.shape[1]):
             if keep[column]:
                 later = np.arange(data.shape[1]) > column
@@ -91,8 +93,7 @@ class CorrelationFilter(Transformer):
                 str(names[partner[index]]),
                 float(correlation[partner[index], index]),
             )
-            for index in np.flatnonzero(~keep)
-            if partner[index] >= 0
+            for index in np.flatnonzero(~keep)  # each was dropped by its partner, kept
         ]
 
     def _transform(self, data: FloatArray) -> FloatArray:
@@ -100,25 +101,22 @@ class CorrelationFilter(Transformer):
         return kept
 
     def _names_out(self, names: list[str]) -> list[str]:
-        return [name for name, keep in zip(names, self.support_, strict=True) if keep]
+        return list(compress(names, self.support_))
 
 
 def absolute_correlations(data: FloatArray) -> FloatArray:
-    """|Pearson r| of every pair of columns over pairwise-observed rows; 0 where undefined.
+    """|Pearson r| of every pair of columns over pairwise-observed rows; 0 where undefined
+    and for a constant column (one whose spread is rounding noise, see ``is_constant``).
 
-    The diagonal is 0 too: a column is not its own duplicate.
+    A varying column's |r| with itself is 1: ``CorrelationFilter`` compares a column
+    with later ones only.
     """
     data = unit_magnitude(data)  # r is scale-free; this keeps products clear of underflow
-    with np.errstate(invalid="ignore", divide="ignore"):
-        correlation = pd.DataFrame(data).corr(method="pearson", min_periods=2).to_numpy(copy=True)
-    spread = per_column(data, stable_std)
-    largest = max_abs(data)
-    constant = np.array(
-        [np.isnan(s) or is_constant(s, m) for s, m in zip(spread, largest, strict=True)],
-        dtype=bool,
-    )
+    # pandas' Pearson r (no numpy warnings): NaN for a pair with fewer than 2 rows
+    # observed in both (an all-NaN column's pairs), or one that does not vary over them.
+    correlation = pd.DataFrame(data).corr().to_numpy(copy=True)
+    constant = is_constant(per_column(data, stable_std), max_abs(data))
     correlation[constant, :] = 0.0
     correlation[:, constant] = 0.0
-    np.fill_diagonal(correlation, 0.0)
-    absolute: FloatArray = np.abs(np.nan_to_num(correlation, nan=0.0))
+    absolute: FloatArray = np.abs(np.nan_to_num(correlation))  # NaN (undefined r) -> 0
     return absolute

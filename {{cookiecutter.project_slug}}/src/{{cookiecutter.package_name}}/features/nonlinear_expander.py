@@ -76,19 +76,17 @@ class NonLinearExpander(Transformer):
                 raise self._fail(
                     f"spline knots need at least 2 training rows, found {data.shape[0]} sample"
                 )
+            # Its defaults are what this class promises: uniform knots over the training
+            # range, constant extrapolation (tests/unit/test_feature_edges.py pins both).
             expander = SplineTransformer(
-                n_knots=self.n_knots,
-                degree=self.degree,
-                knots="uniform",
-                extrapolation="constant",
-                include_bias=False,
+                n_knots=self.n_knots, degree=self.degree, include_bias=False
             )
         else:
             expander = PolynomialFeatures(degree=self.degree, include_bias=False)
         self.expander_ = expander.fit(data)
 
     def _transform(self, data: FloatArray) -> FloatArray:
-        expanded: FloatArray = np.asarray(self.expander_.transform(data), dtype=np.float64)
+        expanded: FloatArray = np.asarray(self.expander_.transform(data))
         return expanded
 
     def _names_out(self, names: list[str]) -> list[str]:

@@ -89,7 +89,7 @@ def build_preprocessor(
     Numeric columns go through :func:`numeric_steps` (unchanged if every step is
     disabled). Categorical columns are one-hot encoded by ``CategoryEncoder``, which
     encodes missing, rare and unseen values as all zeros, so they need no imputation
-    (the enabled categorical steps of ``STEPS``; the encoder itself if it is the only one).
+    (the ``encode`` step of ``STEPS``, the branch's only step).
     Columns named in neither list are dropped. Output names are the transformers' own
     (``mean_radius_spline0``, ``island_Biscoe``), without a branch prefix.
     """
@@ -118,8 +118,11 @@ def build_preprocessor(
                 f"features.{section}.enabled is false, but the data has categorical columns "
                 f"{categorical}; expected {section} enabled, or those columns removed"
             )
-        encoder = Pipeline(steps) if len(steps) > 1 else steps[0][1]
+        # STEPS has one categorical step, the encoder: the branch is that transformer
+        # itself (its categories_ one attribute away); a second would need a Pipeline.
+        ((_, encoder),) = steps
         branches.append(("categorical", encoder, categorical))
-    preprocessor = ColumnTransformer(branches, remainder="drop", verbose_feature_names_out=False)
+    # Columns in neither list are dropped (ColumnTransformer's remainder="drop").
+    preprocessor = ColumnTransformer(branches, verbose_feature_names_out=False)
     preprocessor.set_output(transform="pandas")
     return preprocessor
