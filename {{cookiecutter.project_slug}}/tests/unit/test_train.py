@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import joblib
@@ -29,9 +30,22 @@ def project(tmp_path: Path) -> Params:
     return params
 
 
-def test_train_then_evaluate_writes_one_model_metrics_and_plots(project: Params) -> None:
+def test_train_then_evaluate_writes_one_model_metrics_and_plots(
+    project: Params, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
     train.run(project)
+    assert capsys.readouterr().out == (
+        f"train: logistic_regression on 45 rows x 4 features -> {project.train.model_path}\n"
+    )
     evaluate.run(project)
+    number = r"\d\.\d{4}"
+    assert re.fullmatch(
+        rf"evaluate: 15 test rows: accuracy {number}, roc_auc {number}, f1 {number}, "
+        rf"precision {number}, recall {number}, brier {number} -> "
+        rf"{re.escape(project.evaluate.metrics_path)}\n",
+        capsys.readouterr().out,
+    )
     pipeline = joblib.load(project.train.model_path)
     assert list(pipeline.named_steps) == ["features", "model"]
     # Feature columns come from the contract: the id column (feature: false) is left out.
@@ -102,12 +116,27 @@ def test_features_contract_refuses_non_finite_values(bad: float) -> None:
         train.check_features(matrix)
 
 
-def test_features_contract_refuses_non_float_columns() -> None:
-    matrix = pd.DataFrame({"a": [0.0, 1.0], "b": ["x", "y"]})
+def test_features_contract_finds_a_gap_in_a_nullable_float_column() -> None:
+    """A transformer may hand back pandas' nullable Float64 beside NumPy floats."""
+    matrix = pd.DataFrame(
+        {"a": pd.array([0.5, None], dtype="Float64"), "b": [1.0, 2.0]}, index=[10, 11]
+    )
     with pytest.raises(
-        train.FeatureContractError, match="expected every preprocessed column to be float"
+        train.FeatureContractError, match=r"1 column\(s\) \['a'\] at row\(s\) \['11'\]"
     ):
         train.check_features(matrix)
+
+
+def test_features_contract_refuses_non_float_columns_naming_their_dtypes() -> None:
+    matrix = pd.DataFrame(
+        {"a": [0.0, 1.0], "b": [1, 2], "c": [True, False], "d": [0.5, 1.5], "e": [3, 4]}
+    )
+    with pytest.raises(train.FeatureContractError) as error:
+        train.check_features(matrix)
+    assert str(error.value) == (
+        "features: expected every preprocessed column to be float, found "
+        "{'b': 'int64', 'c': 'bool', 'e': 'int64'}"
+    )
 
 
 def test_evaluate_without_a_model_says_what_to_run(project: Params) -> None:
@@ -138,3 +167,31 @@ def test_train_reports_which_columns_the_correlation_filter_dropped_and_why(
     ) in out
     pipeline = joblib.load(params.train.model_path)
     assert train.correlation_drops(pipeline) == [("height_cm", "height", pytest.approx(1.0))]
+
+
+def test_no_correlation_drops_when_the_filter_is_disabled(project: Params) -> None:
+    features = dataclasses.replace(
+        project.features,
+        correlation=dataclasses.replace(project.features.correlation, enabled=False),
+    )
+    params = dataclasses.replace(project, features=features)
+    contract = load_contract(params.data.contract, params.data.target)
+    pipeline = train.fit(read_dataset(params.data.train_path, contract), params, contract)
+    assert train.correlation_drops(pipeline) == []
+    assert train.correlation_report(pipeline, params) == []
+
+
+def test_no_correlation_drops_without_numeric_columns(tmp_path: Path) -> None:
+    frame = mini_frame().drop(columns=["age", "height"])
+    params = write_project(tmp_path, frame)
+    contract_path = Path(params.data.contract)
+    lines = contract_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    contract_path.write_text(
+        "".join(line for line in lines if not line.startswith(("  age:", "  height:"))),
+        encoding="utf-8",
+    )
+    validate.run(params)
+    contract = load_contract(params.data.contract, params.data.target)
+    assert contract.numeric_features == []
+    pipeline = train.fit(read_dataset(params.data.train_path, contract), params, contract)
+    assert train.correlation_drops(pipeline) == []

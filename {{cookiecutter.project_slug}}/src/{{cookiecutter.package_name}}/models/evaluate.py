@@ -33,7 +33,7 @@ def positive_probability(
     pipeline: Any, features: pd.DataFrame, contract: Contract
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
     """P(positive class) for each row, whatever order the model keeps its classes in."""
-    classes = list(pipeline.classes_)
+    classes = pipeline.classes_.tolist()
     if contract.target.positive not in classes:
         raise InputError(
             f"model classes {classes} do not include the contract's positive class "

@@ -41,12 +41,11 @@ def plot_data(scores: Scores) -> dict[str, pd.DataFrame]:
 
 
 def figure(tables: dict[str, pd.DataFrame], name: str, positive: Any) -> Any:
-    """One PNG per plot, drawn with the Agg canvas (no display, no global pyplot state)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    """One PNG per plot: a bare ``Figure`` (no display, no global pyplot state), which
+    ``savefig`` renders with the Agg canvas its format needs."""
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(4.5, 4.5), layout="constrained")
-    FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     table = tables[name]
     if name == "roc":
