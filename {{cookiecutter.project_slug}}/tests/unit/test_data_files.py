@@ -14,7 +14,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.data.files import DataFileError, read_csv, read_written
+from {{ cookiecutter.package_name }}.data.files import (
+    SNIFF_BYTES,
+    DataFileError,
+    read_csv,
+    read_written,
+)
 
 
 def _refuse_to_open(monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
@@ -104,3 +109,40 @@ def test_written_cells_of_a_blank_line_or_a_short_row_are_empty(tmp_path: Path) 
         ["8", "", "y"],
         ["9", "", ""],
     ]
+
+
+# The whole file is scanned for content and NUL bytes, in chunks (SNIFF_BYTES each): a
+# verdict never depends on where in the file the blank space or the NUL byte is.
+PAST_ONE_CHUNK = SNIFF_BYTES + 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"a,b\n" + b"1,2\n" * (PAST_ONE_CHUNK // 4) + b"\x00,3\n",  # NUL in a later chunk
+        b"a,b\n\x00,3\n" + b"1,2\n" * (PAST_ONE_CHUNK // 4),  # NUL, then clean chunks
+    ],
+    ids=["nul-after-the-first-chunk", "clean-chunks-after-the-nul"],
+)
+def test_a_nul_byte_anywhere_marks_the_file_binary(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataFileError) as raised:
+        read_csv(path)
+    assert str(raised.value) == f"{path}: not a CSV text file (found binary content: NUL bytes)"
+
+
+def test_data_followed_by_more_than_a_chunk_of_blank_lines_is_not_empty(tmp_path: Path) -> None:
+    path = tmp_path / "trailing.csv"
+    path.write_bytes(b"a,b\n1,2\n" + b"\n" * PAST_ONE_CHUNK)
+    frame = read_csv(path)
+    assert frame.iloc[0].tolist() == [1, 2]
+    assert len(frame) == 1 + PAST_ONE_CHUNK  # blank lines kept as empty rows
+
+
+def test_more_than_a_chunk_of_blank_space_alone_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "blank.csv"
+    path.write_bytes(b" \n" * PAST_ONE_CHUNK)
+    with pytest.raises(DataFileError) as raised:
+        read_csv(path)
+    assert str(raised.value) == f"{path}: file is empty (expected a header line and data rows)"

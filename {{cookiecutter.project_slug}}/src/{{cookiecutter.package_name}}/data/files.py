@@ -19,7 +19,7 @@ from {{ cookiecutter.package_name }}.io import atomic_path
 
 __all__ = ["DataFileError", "read_csv", "read_written", "write_csv"]
 
-SNIFF_BYTES = 8192
+SNIFF_BYTES = 1 << 16  # the chunk size of the scan for blankness and NUL bytes
 
 
 class DataFileError(InputError):
@@ -37,17 +37,25 @@ def _unreadable(path: Path, error: OSError) -> DataFileError:
     return DataFileError(f"{path}: cannot be read ({error.strerror or type(error).__name__})")
 
 
-def _head(path: Path) -> bytes:
-    """The first bytes of ``path``; a missing file, a folder or no access is one error."""
+def _sniff(path: Path) -> tuple[bool, bool]:
+    """(holds anything but blank space, holds a NUL byte) of the whole of ``path``.
+
+    Read in chunks, so a large file costs time, not memory; a missing file, a folder or
+    no access is one error.
+    """
     if path.is_dir():
         raise DataFileError(f"{path}: is a directory (expected a CSV file)")
     if not path.is_file():
         raise DataFileError(f"{path}: file not found (expected a CSV file)")
+    content = binary = False
     try:
         with path.open("rb") as stream:
-            return stream.read(SNIFF_BYTES)
+            while chunk := stream.read(SNIFF_BYTES):
+                content = content or bool(chunk.strip())
+                binary = binary or b"\x00" in chunk
     except OSError as error:
         raise _unreadable(path, error) from error
+    return content, binary
 
 
 def read_csv(path: str | Path, dtype: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -57,10 +65,10 @@ def read_csv(path: str | Path, dtype: Mapping[str, str] | None = None) -> pd.Dat
     line, which is how validation errors point at offending rows.
     """
     path = Path(path)
-    head = _head(path)
-    if not head.strip():
+    content, binary = _sniff(path)
+    if not content:
         raise DataFileError(f"{path}: file is empty (expected a header line and data rows)")
-    if b"\x00" in head:
+    if binary:
         raise DataFileError(f"{path}: not a CSV text file (found binary content: NUL bytes)")
     try:
         frame = pd.read_csv(
