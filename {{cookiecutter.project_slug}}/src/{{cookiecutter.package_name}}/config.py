@@ -144,8 +144,19 @@ class EncodingConfig:
     max_categories: int = knob(20, at_least=1)
 
 
+# The calendar parts a date column can become (features/calendar_encoder.py's PARTS).
+CalendarPart = Literal["year", "month", "day_of_week", "day_of_year", "hour", "minute"]
+
+
+@dataclasses.dataclass(frozen=True)
+class CalendarConfig:
+    enabled: bool = True
+    parts: tuple[CalendarPart, ...] = ("year", "month", "day_of_week", "day_of_year", "hour")
+
+
 @dataclasses.dataclass(frozen=True)
 class FeaturesConfig:
+    calendar: CalendarConfig = CalendarConfig()
     imputation: ImputationConfig = ImputationConfig()
     outliers: OutlierConfig = OutlierConfig()
     scaling: ScalingConfig = ScalingConfig()
@@ -213,6 +224,19 @@ def _convert(kind: Any, value: Any, where: str, root: Path, *, nullable: bool = 
     or_null = " or null" if nullable else ""
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
         return _build(kind, value, where, root)
+    if get_origin(kind) is tuple:  # tuple[X, ...]: a non-empty list, each value once
+        element = get_args(kind)[0]
+        if not isinstance(value, list) or not value:
+            raise ConfigError(f"{where}: expected a non-empty list{or_null}, found {quote(value)}")
+        items = tuple(
+            _convert(element, item, f"{where}[{index}]", root) for index, item in enumerate(value)
+        )
+        repeated = sorted({str(item) for item in items if items.count(item) > 1})
+        if repeated:
+            raise ConfigError(
+                f"{where}: expected each value once, found {quote_all(repeated)} more than once"
+            )
+        return items
     if get_origin(kind) is Literal:
         if value not in get_args(kind):
             raise ConfigError(

@@ -79,7 +79,12 @@ WRONG_KIND: list[tuple[str, Any, str]] = [
     ("train.random_forest.max_depth", 2.5, "int or null"),
     ("train.random_forest.max_depth", "deep", "int or null"),
     ("train.random_forest", 3, "a mapping"),
+    ("features.calendar.enabled", "yes", "bool"),
+    ("features.calendar.parts", "month", "a non-empty list"),
+    ("features.calendar.parts", [], "a non-empty list"),
 ]
+
+CALENDAR_PARTS = "['year', 'month', 'day_of_week', 'day_of_year', 'hour', 'minute']"
 
 PATH_KEYS = [
     "data.contract",
@@ -200,6 +205,38 @@ def test_wrong_kind_of_value_is_one_line(
     error = _one_error(path, capsys)
     assert error.startswith(f"error: {path}.{key}: expected {expected}")
     assert quote(value) in error
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (["month", "week"], f"parts[1]: expected one of {CALENDAR_PARTS}, found 'week'"),
+        (["hour", 3], f"parts[1]: expected one of {CALENDAR_PARTS}, found 3"),
+        (
+            ["hour", "month", "hour"],
+            "parts: expected each value once, found ['hour'] more than once",
+        ),
+    ],
+)
+def test_calendar_parts_are_known_parts_each_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], parts: list[Any], expected: str
+) -> None:
+    path = _write_params(tmp_path, "features.calendar.parts", parts)
+    assert _one_error(path, capsys) == f"error: {path}.features.calendar.{expected}"
+
+
+def test_calendar_parts_are_read_in_order_as_written(tmp_path: Path) -> None:
+    path = _write_params(tmp_path, "features.calendar.parts", ["minute", "year"])
+    assert load_params(path).features.calendar.parts == ("minute", "year")
+
+
+def test_the_calendar_parts_are_the_encoders() -> None:
+    """params.yaml's list of parts is the one CalendarEncoder knows (named twice: config
+    may not import features)."""
+    from {{ cookiecutter.package_name }}.config import CalendarPart
+    from {{ cookiecutter.package_name }}.features.calendar_encoder import PARTS
+
+    assert get_args(CalendarPart) == PARTS
 
 
 def test_quantiles_must_keep_their_order(

@@ -23,6 +23,7 @@ from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.features import transformers
 from {{ cookiecutter.package_name }}.features.pipeline import (
     STEPS,
+    branch_steps,
     build_preprocessor,
     numeric_steps,
 )
@@ -109,6 +110,9 @@ def test_penguins_numeric_gaps_and_categories(tmp_path):
 def test_steps_follow_the_documented_order():
     names = [name for name, _ in numeric_steps(FeaturesConfig())]
     assert names == ["impute", "clip", "scale", "decorrelate", "expand"]
+    dates = [name for name, _ in branch_steps(FeaturesConfig(), "datetime")]
+    assert dates == ["calendar", "impute", "scale"]
+    assert [name for name, _ in branch_steps(FeaturesConfig(), "categorical")] == ["encode"]
 
 
 def test_every_listed_transformer_is_a_step_switched_by_its_own_section():
@@ -152,17 +156,17 @@ def test_categorical_columns_with_encoding_disabled_is_a_clear_error():
 
 def test_a_column_in_both_lists_is_a_clear_error():
     message = (
-        "build_preprocessor: columns ['island'] are listed as both numeric and categorical; "
-        "expected each column in one list"
+        "build_preprocessor: columns ['island', 'signup'] are listed twice (as numeric, "
+        "categorical or datetime); expected each column in one list"
     )
     with pytest.raises(InputError, match=f"^{re.escape(message)}$"):
-        build_preprocessor(FeaturesConfig(), ["island", "sex"], ["island"])
+        build_preprocessor(FeaturesConfig(), ["island", "sex"], ["island", "signup"], ["signup"])
 
 
 def test_no_columns_is_a_clear_error():
     message = (
-        "build_preprocessor: no feature columns given; expected at least one numeric "
-        "or categorical column"
+        "build_preprocessor: no feature columns given; expected at least one numeric, "
+        "categorical or datetime column"
     )
     with pytest.raises(InputError, match=f"^{re.escape(message)}$"):
         build_preprocessor(FeaturesConfig(), [], [])
@@ -193,3 +197,44 @@ def test_nan_reaching_the_expander_names_the_column():
         InputError, match=r"NonLinearExpander: column 'bill_length_mm' contains NaN"
     ):
         build_preprocessor(config, PENGUIN_NUMERIC, PENGUIN_CATEGORICAL).fit(penguins())
+
+
+def signups() -> pd.DataFrame:
+    """Numbers and dates, one date missing."""
+    dates = pd.to_datetime(["2024-01-01 08:00", "2024-03-15 12:30", None, "2025-12-31 23:00"])
+    return pd.DataFrame({"spend": [1.0, 2.0, 3.0, 4.0], "signup": dates})
+
+
+def test_datetime_columns_become_calendar_parts_imputed_and_scaled():
+    frame = signups()
+    preprocessor = build_preprocessor(FeaturesConfig(), ["spend"], [], ["signup"])
+    treated = preprocessor.fit_transform(frame)
+    parts = ["month", "day_of_week", "day_of_year", "hour"]
+    names = ["signup_year", *(f"signup_{part}_{f}" for part in parts for f in ("sin", "cos"))]
+    assert list(treated.columns)[-len(names) :] == names
+    assert np.isfinite(treated[names].to_numpy()).all(), "the missing date's parts are imputed"
+    branch = preprocessor.named_transformers_["datetime"]
+    assert [name for name, _ in branch.steps] == ["calendar", "impute", "scale"]
+    # Robust scaling of the year (2024, 2024, imputed median 2024, 2025): centred on 2024.
+    assert treated["signup_year"].tolist() == pytest.approx([0.0, 0.0, 0.0, 4.0])
+
+
+def test_a_datetime_branch_of_the_calendar_alone_is_the_encoder():
+    only_calendar = dataclasses.replace(
+        ALL_DISABLED, calendar=dataclasses.replace(ALL_DISABLED.calendar, enabled=True)
+    )
+    preprocessor = build_preprocessor(only_calendar, [], [], ["signup"]).fit(signups())
+    encoder = preprocessor.named_transformers_["datetime"]
+    assert isinstance(encoder, transformers.CalendarEncoder)
+    treated = preprocessor.transform(signups())
+    assert treated.loc[2].isna().all(), "without imputation a missing date stays missing"
+    assert treated.loc[0, "signup_hour_sin"] == pytest.approx(np.sin(2 * np.pi * 8 / 24))
+
+
+def test_datetime_columns_with_the_calendar_disabled_is_a_clear_error():
+    message = (
+        "features.calendar.enabled is false, but the data has datetime columns ['signup']; "
+        "expected calendar enabled, or those columns removed"
+    )
+    with pytest.raises(InputError, match=f"^{re.escape(message)}$"):
+        build_preprocessor(ALL_DISABLED, ["spend"], [], ["signup"])

@@ -21,6 +21,7 @@ transformer, the column and what was expected.
 
 from __future__ import annotations
 
+from {{ cookiecutter.package_name }}.features.calendar_encoder import CalendarEncoder
 from {{ cookiecutter.package_name }}.features.category_encoder import CategoryEncoder
 from {{ cookiecutter.package_name }}.features.column_scaler import ColumnScaler
 from {{ cookiecutter.package_name }}.features.correlation_filter import CorrelationFilter
@@ -33,6 +34,7 @@ from {{ cookiecutter.package_name }}.features.quantile_clipper import QuantileCl
 # checks (tests/unit/test_transformers_sklearn.py) run on each, and each has its step
 # in features/pipeline.py's table (tests/unit/test_feature_pipeline.py checks that).
 __all__ = [
+    "CalendarEncoder",
     "CategoryEncoder",
     "ColumnScaler",
     "CorrelationFilter",
