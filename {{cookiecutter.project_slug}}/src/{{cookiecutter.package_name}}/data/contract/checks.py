@@ -26,8 +26,7 @@ from {{ cookiecutter.package_name }}.data.contract.report import (
 )
 from {{ cookiecutter.package_name }}.data.files import read_csv, read_written
 
-TRUE_WORDS = frozenset({"true", "1"})
-FALSE_WORDS = frozenset({"false", "0"})
+BOOL_WORDS = {"true": True, "1": True, "false": False, "0": False}  # any case, spaces around
 
 
 def _column_schema(rule: ColumnRule) -> pa.Column:
@@ -43,7 +42,6 @@ def _column_schema(rule: ColumnRule) -> pa.Column:
         checks=checks,
         nullable=rule.nullable,
         unique=rule.unique,
-        required=True,
     )
 
 
@@ -58,14 +56,9 @@ _PANDAS_DTYPES: dict[ColumnType, Any] = {
 def build_schema(contract: Contract) -> pa.DataFrameSchema:
     """The pandera schema of the contract; strict, so unexpected columns are reported."""
     columns = {rule.name: _column_schema(rule) for rule in contract.columns}
-    target = contract.target
-    allowed = (
-        [str(value) for value in target.values]
-        if target.dtype == "category"
-        else list(target.values)
-    )
+    target = contract.target  # never empty: pandera's columns are not nullable by default
     columns[target.column] = pa.Column(
-        _PANDAS_DTYPES[target.dtype], checks=[pa.Check.isin(allowed)], nullable=False
+        _PANDAS_DTYPES[target.dtype], checks=[pa.Check.isin(list(target.values))]
     )
     return pa.DataFrameSchema(columns, strict=True, name=contract.name)
 
@@ -85,16 +78,11 @@ def _convert(series: pd.Series, dtype: ColumnType) -> tuple[pd.Series, pd.Series
         return series.astype("str"), pd.Series(False, index=series.index)
     if dtype == "bool":
         words = series.astype("str").str.strip().str.lower()
-        converted = pd.Series(pd.NA, index=series.index, dtype="boolean")
-        converted[words.isin(TRUE_WORDS) & present] = True
-        converted[words.isin(FALSE_WORDS) & present] = False
+        converted = words.map(BOOL_WORDS).astype("boolean")
         return converted, present & converted.isna()
-    if pd.api.types.is_bool_dtype(series):
-        numbers = pd.Series(float("nan"), index=series.index)
-    elif pd.api.types.is_numeric_dtype(series):
-        numbers = series.astype("float64")
-    else:
-        numbers = pd.to_numeric(series, errors="coerce").astype("float64")
+    if pd.api.types.is_bool_dtype(series):  # true/false: refused, not read as 1 and 0
+        series = series.astype("str")
+    numbers = pd.to_numeric(series, errors="coerce").astype("float64")
     failed = present & numbers.isna()
     if dtype == "float":
         return numbers, failed
@@ -107,25 +95,21 @@ def _convert_all(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame,
     kinds = {rule.name: rule.dtype for rule in contract.columns}
     kinds[contract.target.column] = contract.target.dtype
     failures: list[Failure] = []
-    converted = {}
-    for column in frame.columns:
-        if column not in kinds:
-            converted[column] = frame[column]
-            continue
+    converted = frame.copy()  # a column the contract does not name stays, to be reported
+    for column in frame.columns.intersection(list(kinds)):
         values, failed = _convert(frame[column], kinds[column])
         converted[column] = values
         failures.extend(
             Failure(str(column), f"dtype {kinds[column]}", frame[column][row], row)
             for row in frame.index[failed]
         )
-    return pd.DataFrame(converted, index=frame.index), failures
+    return converted, failures
 
 
 def _pandera_failures(cases: pd.DataFrame) -> list[Failure]:
     failures = []
-    for case in cases.itertuples(index=False):
-        column = str(case.column) if isinstance(case.column, str) else None
-        check = str(case.check)
+    for case in cases.itertuples():
+        column, check = str(case.column), str(case.check)
         if check == "column_in_dataframe":
             check, column = "missing column", str(case.failure_case)
         elif check == "column_in_schema":
@@ -150,7 +134,7 @@ def validate_frame(
     ``locator`` says where a row came from (by default, a line of a CSV file).
     """
     converted, failures = _convert_all(frame, contract)
-    broken = sorted({failure.column for failure in failures if failure.column is not None})
+    broken = sorted({failure.column for failure in failures})
     schema = build_schema(contract).remove_columns(broken)
     try:
         validated = schema.validate(converted.drop(columns=broken), lazy=True)

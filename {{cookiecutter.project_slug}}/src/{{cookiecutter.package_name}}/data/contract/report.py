@@ -32,7 +32,7 @@ class ContractViolationError(InputError):
 class Failure:
     """One offending value, in the shape of a row of pandera's failure cases."""
 
-    column: str | None
+    column: str
     check: str
     value: Any
     row: Any
@@ -51,7 +51,7 @@ class CsvLines:
     """Rows read from a CSV file: the header is line 1 and blank lines are kept as rows."""
 
     def locate(self, row: Hashable) -> str:
-        """The file line of a row: row 0 is line 2."""
+        """The file line of a row: row 0 is line 2; no row (``None``) is the whole column."""
         return f"line {int(row) + 2}" if isinstance(row, int | np.integer) else "whole column"
 
 
@@ -94,7 +94,7 @@ def summarise(
 
     ``locator`` says where each offending row came from (a CSV line by default).
     """
-    groups: dict[tuple[str | None, str], list[Failure]] = {}
+    groups: dict[tuple[str, str], list[Failure]] = {}
     for failure in failures:
         groups.setdefault((failure.column, failure.check), []).append(failure)
     parts = []
