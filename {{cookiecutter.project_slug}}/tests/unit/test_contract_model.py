@@ -86,17 +86,17 @@ def _refusal(tmp_path: Path, text: str) -> str:
         (
             _edited(AGE, "  age: {dtype: int, maximum: 3}"),
             "<file>.columns.age: unknown key(s) ['maximum']; expected some of "
-            "['categories', 'dtype', 'feature', 'max', 'min', 'nullable', 'unique']",
+            "['categories', 'dtype', 'feature', 'format', 'max', 'min', 'nullable', 'unique']",
         ),
         (
             _edited(AGE, "  age: {dtype: integer}"),
-            "<file>.columns.age.dtype: expected one of ['float', 'int', 'category', 'bool'], "
-            "found 'integer'",
+            "<file>.columns.age.dtype: expected one of "
+            "['float', 'int', 'category', 'bool', 'datetime', 'text'], found 'integer'",
         ),
         (
             _edited(AGE, "  age: {min: 0}"),
-            "<file>.columns.age.dtype: expected one of ['float', 'int', 'category', 'bool'], "
-            "found None",
+            "<file>.columns.age.dtype: expected one of "
+            "['float', 'int', 'category', 'bool', 'datetime', 'text'], found None",
         ),
         (
             _edited(COLOUR, "  colour: {dtype: category, categories: []}"),
@@ -119,11 +119,11 @@ def _refusal(tmp_path: Path, text: str) -> str:
         ),
         (
             _edited(MEMBER, "  member: {dtype: bool, min: 0}"),
-            "<file>.columns.member: min/max apply to numbers, not bool",
+            "<file>.columns.member: min/max apply to numbers and dates, not bool",
         ),
         (
             _edited(COLOUR, "  colour: {dtype: category, categories: [red], max: 3}"),
-            "<file>.columns.colour: min/max apply to numbers, not category",
+            "<file>.columns.colour: min/max apply to numbers and dates, not category",
         ),
         (
             _edited(AGE, "  age: {dtype: int, min: 200, max: 120}"),

@@ -13,7 +13,7 @@ import yaml
 from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
-from {{ cookiecutter.package_name }}.data.draft import draft
+from {{ cookiecutter.package_name }}.data.draft import draft, run
 from {{ cookiecutter.package_name }}.errors import InputError
 
 from tests.unit.mini_dataset import mini_frame
@@ -79,7 +79,7 @@ def test_free_text_is_drafted_out_of_the_model_not_refused(tmp_path: Path) -> No
     words = [f"word {index % 70}" for index in range(140)]
     frame = pd.DataFrame({"note": words, "x": np.arange(140) * 0.5, "label": np.arange(140) % 2})
     line = drafted(tmp_path, frame)["note"]
-    assert line.startswith("  note: {dtype: category, feature: false}  # free text? 70 distinct")
+    assert line.startswith("  note: {dtype: text}  # free text? 70 distinct")
 
 
 def test_a_measurement_with_whole_values_is_float(tmp_path: Path) -> None:
@@ -122,14 +122,82 @@ def test_an_int_column_never_gets_fractional_bounds(tmp_path: Path) -> None:
             assert all("." not in bound for bound in bounds), line
 
 
-def test_a_date_column_is_named_as_a_date_not_drafted_as_categories(tmp_path: Path) -> None:
+def test_a_date_column_is_drafted_as_datetime_with_widened_whole_day_bounds(
+    tmp_path: Path,
+) -> None:
     dates = pd.date_range("2007-11-01", periods=30, freq="3D").strftime("%Y-%m-%d")
     frame = pd.DataFrame({"date_egg": dates, "x": np.arange(30) * 0.5, "label": np.arange(30) % 2})
     frame.loc[4, "date_egg"] = None
     line = drafted(tmp_path, frame)["date_egg"]
-    assert line.startswith("  date_egg: {dtype: category, feature: false, nullable: true}")
-    assert "a date (2007-11-01 .. 2008-01-27)" in line
-    assert "categories" not in line
+    # 2007-11-01 .. 2008-01-27 spans 87 days: half of it (43.5 days) on each side.
+    assert line == (
+        "  date_egg: {dtype: datetime, min: 2007-09-18, max: 2008-03-11, nullable: true}"
+        "  # observed 2007-11-01 .. 2008-01-27; 1 empty"
+    )
+
+
+@pytest.mark.parametrize(
+    ("dates", "rules", "note"),
+    [
+        (
+            ["2024-01-31 08:00", "2024-02-01T09:30:00Z"],
+            "{dtype: datetime, min: 2024-01-30, max: 2024-02-02}",
+            "observed 2024-01-31 08:00 .. 2024-02-01T09:30:00Z",
+        ),
+        (
+            ["31/01/2024", "15/02/2024"],
+            '{dtype: datetime, format: "%d/%m/%Y", min: 2024-01-23, max: 2024-02-23}',
+            "observed 31/01/2024 .. 15/02/2024",
+        ),
+        (
+            ["01/31/2024", "02/15/2024"],
+            '{dtype: datetime, format: "%m/%d/%Y", min: 2024-01-23, max: 2024-02-23}',
+            "observed 01/31/2024 .. 02/15/2024",
+        ),
+        (
+            ["01/02/2024", "03/04/2024"],
+            '{dtype: datetime, format: "%d/%m/%Y", min: 2024-01-01, max: 2024-05-04}',
+            "observed 01/02/2024 .. 03/04/2024; day or month first? %d/%m/%Y and %m/%d/%Y "
+            "both read every value",
+        ),
+        (
+            ["2024/01/31", "2024/02/15"],
+            '{dtype: datetime, format: "%Y/%m/%d", min: 2024-01-23, max: 2024-02-23}',
+            "observed 2024/01/31 .. 2024/02/15",
+        ),
+        (
+            ["31.01.2024", "15.02.2024"],
+            '{dtype: datetime, format: "%d.%m.%Y", min: 2024-01-23, max: 2024-02-23}',
+            "observed 31.01.2024 .. 15.02.2024",
+        ),
+        (
+            ["1677-09-22", "2262-04-10"],  # beyond what nanoseconds hold: fine
+            "{dtype: datetime, min: 1385-06-14, max: 2554-07-19}",
+            "observed 1677-09-22 .. 2262-04-10",
+        ),
+    ],
+    ids=["iso-times", "day-first", "month-first", "ambiguous", "year-first", "dotted", "limits"],
+)
+def test_a_date_spelling_gets_its_format_and_bounds(
+    dates: list[str], rules: str, note: str
+) -> None:
+    frame = pd.DataFrame({"when": dates, "label": [0, 1]})
+    lines = draft(frame, "label", "days", "days.csv").splitlines()
+    assert f"  when: {rules}  # {note}" in lines, lines[-1]
+
+
+def test_a_drafted_date_contract_reads_back_and_accepts_its_own_data(tmp_path: Path) -> None:
+    """The drafted bounds and format are what the contract reads: the sample passes."""
+    dates = pd.date_range("2023-12-30", periods=40, freq="29h").strftime("%d/%m/%Y %H:%M")
+    frame = pd.DataFrame({"when": dates, "x": np.arange(40) * 0.5, "label": np.arange(40) % 2})
+    csv = tmp_path / "dated.csv"
+    frame.to_csv(csv, index=False)
+    output = tmp_path / "dated.yaml"
+    run(csv, "label", output)
+    contract = load_contract(output, "label")
+    rule = next(rule for rule in contract.columns if rule.name == "when")
+    assert rule.date_format == "%d/%m/%Y %H:%M"
+    assert read_dataset(csv, contract)["when"].iloc[-1] == pd.Timestamp(dates[-1].replace("/", "-"))
 
 
 def test_existing_contract_is_not_overwritten(
@@ -171,8 +239,8 @@ def test_a_draft_reads_in_full() -> None:
         "# (docs/adding-a-dataset.md). Bounds are widened beyond the observed range.",
         "# int: whole numbers written without a decimal point, in a column whose name",
         "# does not name a measurement (weight, length, price, _kg, _mm, ...); measurements",
-        "# are float even when this sample's values are whole. Dates and free text are",
-        "# kept out of the model (feature: false): the pipeline has no features for them.",
+        "# are float even when this sample's values are whole. Dates become calendar",
+        "# features (dtype datetime); free text (dtype text) is checked, not learned from.",
         "name: people",
         'description: "people (60 rows)"',
         "target:",
@@ -189,11 +257,10 @@ def test_a_draft_reads_in_full() -> None:
         "  score: {dtype: float, min: 0, max: 23, nullable: true}  # observed 0 .. 14.75; 3 empty",
         "  member: {dtype: bool}",
         "  colour: {dtype: category, categories: [blue, green, red]}",
-        "  note: {dtype: category, feature: false}  # free text? 55 distinct values, more than"
-        " 50 categories: kept out of the model (a text feature needs code in features/)",
-        "  joined: {dtype: category, feature: false}  # a date (2021-03-01 .. 2022-04-18):"
-        " contracts have no date type, so it is kept out of the model; derive features from"
-        " it in features/ to use it",
+        "  note: {dtype: text}  # free text? 55 distinct values, more than 50 categories:"
+        " kept for reference and checked, not learned from",
+        "  joined: {dtype: datetime, min: 2020-08-06, max: 2022-11-11}"
+        "  # observed 2021-03-01 .. 2022-04-18",
     ]
     assert text.endswith("\n")
 
@@ -265,7 +332,7 @@ def test_at_most_50_categories_are_listed(distinct: int, listed: bool) -> None:
     if listed:
         assert rule == {"dtype": "category", "categories": sorted(set(words))}
     else:
-        assert rule == {"dtype": "category", "feature": False}
+        assert rule == {"dtype": "text"}
 
 
 def test_a_measurement_in_capitals_is_float() -> None:
@@ -293,11 +360,15 @@ def test_without_the_file_text_the_parsed_type_decides() -> None:
     assert columns["whole"] == {"dtype": "float", "min": 2.0, "max": 6.0}
 
 
-def test_dates_written_two_ways_are_still_a_date(tmp_path: Path) -> None:
+def test_dates_written_two_ways_are_named_and_kept_out_of_the_model(tmp_path: Path) -> None:
     dates = ["2007-11-01", "11/02/2007", "2007-11-03", "11/04/2007"] * 5
     frame = pd.DataFrame({"laid": dates, "x": np.arange(20) * 0.5, "label": np.arange(20) % 2})
     line = drafted(tmp_path, frame)["laid"]
-    assert line.startswith("  laid: {dtype: category, feature: false}  # a date (2007-11-01 .. ")
+    assert line == (
+        "  laid: {dtype: category, feature: false}  # dates written in more than one way:"
+        " kept out of the model; write them one way (ISO 8601: 2024-01-31), then draft again"
+        " for dtype datetime"
+    )
 
 
 def test_a_date_that_does_not_exist_makes_categories() -> None:

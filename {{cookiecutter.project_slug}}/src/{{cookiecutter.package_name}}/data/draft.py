@@ -49,7 +49,16 @@ MEASUREMENT_WORDS = frozenset(
 # A date or date-time as text: 2007-11-01, 2007-11-01 13:45[:30], 2007/11/01, 11/01/2007.
 DATE_PATTERN = (
     r"\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"
-    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}( \d{1,2}:\d{2}(:\d{2})?)?"
+)
+# ISO 8601, which a datetime column reads without a format.
+ISO_PATTERN = r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"
+# The other spellings a draft names a format for, day first before month first, each
+# also with a time of day.
+DATE_FORMATS = tuple(
+    f"{date}{time}"
+    for date in ("%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y")
+    for time in ("", " %H:%M", " %H:%M:%S")
 )
 
 
@@ -140,17 +149,51 @@ def _whole(values: pd.Series) -> bool:
     return bool(np.isfinite(values).all() and (values % 1 == 0).all())
 
 
-def _dates(values: pd.Series) -> tuple[str, str] | None:
-    """The first and last date if every value is a date (2007-11-01, 11/01/2007, ...)."""
+def _moments(texts: pd.Series, date_format: str) -> pd.Series:
+    """``texts`` read strictly in ``date_format``, as naive UTC (as the contract reads them)."""
+    moments = pd.to_datetime(texts, format=date_format, errors="coerce", utc=True)
+    return moments.dt.tz_localize(None)
+
+
+def _day_bound(moment: pd.Timestamp, step: pd.Timedelta, rounding: str) -> str:
+    """``moment + step`` to the whole day outwards (``rounding``: floor or ceil)."""
+    return str(getattr(moment + step, rounding)("D").date())
+
+
+def _dates(values: pd.Series) -> tuple[list[str], list[str]] | None:
+    """Rules and notes for a column of dates (2007-11-01, 11/01/2007, ...), else None.
+
+    ISO 8601 needs no format; another spelling is drafted with its strftime format when
+    one format reads every value. Bounds are widened like numbers', to whole days.
+    """
     texts = values.astype("str").str.strip()
     if not texts.str.fullmatch(DATE_PATTERN).all():
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "could not infer format": the pattern checked it
-        parsed = pd.to_datetime(texts, errors="coerce", format="mixed")
-    if parsed.isna().any():
-        return None
-    return str(texts.iloc[int(parsed.argmin())]), str(texts.iloc[int(parsed.argmax())])
+    iso = texts.str.fullmatch(ISO_PATTERN).all()
+    candidates = ("ISO8601",) if iso else DATE_FORMATS
+    formats = [form for form in candidates if _moments(texts, form).notna().all()]
+    if not formats:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "could not infer format": the pattern checked it
+            if pd.to_datetime(texts, errors="coerce", format="mixed").isna().any():
+                return None  # a day that does not exist: not dates after all
+        return ["dtype: category", "feature: false"], [
+            "dates written in more than one way: kept out of the model; write them one "
+            "way (ISO 8601: 2024-01-31), then draft again for dtype datetime"
+        ]
+    moments = _moments(texts, formats[0])
+    low, high = moments.min(), moments.max()
+    margin = (high - low) * MARGIN
+    rules = ["dtype: datetime"]
+    if not iso:
+        rules.append(f"format: {_quoted(formats[0])}")
+    rules.append(f"min: {_day_bound(low, -margin, 'floor')}")
+    rules.append(f"max: {_day_bound(high, margin, 'ceil')}")
+    first, last = texts.iloc[int(moments.argmin())], texts.iloc[int(moments.argmax())]
+    notes = [f"observed {first} .. {last}"]
+    if len(formats) > 1:
+        notes.append(f"day or month first? {formats[0]} and {formats[1]} both read every value")
+    return rules, notes
 
 
 def _numeric(name: str, present: pd.Series, texts: pd.Series | None) -> tuple[list[str], str]:
@@ -182,19 +225,16 @@ def _rules(name: str, present: pd.Series, texts: pd.Series | None) -> tuple[list
         return rules, [note]
     dates = _dates(present)
     if dates is not None:
-        return ["dtype: category", "feature: false"], [
-            f"a date ({dates[0]} .. {dates[1]}): contracts have no date type, so it is "
-            "kept out of the model; derive features from it in features/ to use it"
-        ]
+        return dates
     if _identifier(present):
         return ["dtype: category", "unique: true", "feature: false"], [
             "every value distinct: an identifier?"
         ]
     distinct = sorted(present.astype("str").unique())
     if len(distinct) > MAX_CATEGORIES:
-        return ["dtype: category", "feature: false"], [
+        return ["dtype: text"], [
             f"free text? {len(distinct)} distinct values, more than {MAX_CATEGORIES} "
-            "categories: kept out of the model (a text feature needs code in features/)"
+            "categories: kept for reference and checked, not learned from"
         ]
     return ["dtype: category", f"categories: {_flow(distinct)}"], []
 
@@ -240,8 +280,8 @@ def draft(
         "# (docs/adding-a-dataset.md). Bounds are widened beyond the observed range.",
         "# int: whole numbers written without a decimal point, in a column whose name",
         "# does not name a measurement (weight, length, price, _kg, _mm, ...); measurements",
-        "# are float even when this sample's values are whole. Dates and free text are",
-        "# kept out of the model (feature: false): the pipeline has no features for them.",
+        "# are float even when this sample's values are whole. Dates become calendar",
+        "# features (dtype datetime); free text (dtype text) is checked, not learned from.",
         f"name: {name}",
         f"description: {_quoted(f'{name} ({len(frame)} rows)')}",
         "target:",

@@ -61,7 +61,10 @@ def build_pipeline(params: Params, contract: Contract) -> Any:
     from sklearn.pipeline import Pipeline
 
     preprocessor = build_preprocessor(
-        params.features, contract.numeric_features, contract.categorical_features
+        params.features,
+        contract.numeric_features,
+        contract.categorical_features,
+        contract.datetime_features,
     )
     return Pipeline([("features", preprocessor), ("model", build_estimator(params))])
 

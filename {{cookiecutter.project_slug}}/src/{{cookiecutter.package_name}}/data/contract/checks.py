@@ -31,10 +31,12 @@ BOOL_WORDS = {"true": True, "1": True, "false": False, "0": False}  # any case, 
 
 def _column_schema(rule: ColumnRule) -> pa.Column:
     checks: list[pa.Check] = []
-    if rule.minimum is not None:
-        checks.append(pa.Check.ge(rule.minimum))
-    if rule.maximum is not None:
-        checks.append(pa.Check.le(rule.maximum))
+    low = rule.minimum if rule.earliest is None else pd.Timestamp(rule.earliest)
+    high = rule.maximum if rule.latest is None else pd.Timestamp(rule.latest)
+    if low is not None:
+        checks.append(pa.Check.ge(low))
+    if high is not None:
+        checks.append(pa.Check.le(high))
     if rule.categories is not None:
         checks.append(pa.Check.isin(list(rule.categories)))
     return pa.Column(
@@ -50,6 +52,8 @@ _PANDAS_DTYPES: dict[ColumnType, Any] = {
     "int": "Int64",  # nullable integers: an empty cell stays empty instead of becoming float
     "category": str,
     "bool": "boolean",
+    "datetime": "datetime64[us]",  # naive UTC; microseconds reach years 1 to 9999
+    "text": str,
 }
 
 
@@ -65,17 +69,26 @@ def build_schema(contract: Contract) -> pa.DataFrameSchema:
 
 def csv_dtypes(contract: Contract) -> dict[str, str]:
     """Columns to read as text: categories stay text even when they look like numbers."""
-    text = {rule.name: "str" for rule in contract.columns if rule.dtype in ("category", "bool")}
+    text = {rule.name: "str" for rule in contract.columns if rule.dtype not in ("float", "int")}
     if contract.target.dtype in ("category", "bool"):
         text[contract.target.column] = "str"
     return text
 
 
-def _convert(series: pd.Series, dtype: ColumnType) -> tuple[pd.Series, pd.Series]:
+def _convert(
+    series: pd.Series, dtype: ColumnType, date_format: str | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Convert ``series`` to the contract type; return it with a mask of values that failed."""
     present = series.notna()
-    if dtype == "category":
+    if dtype in ("category", "text"):
         return series.astype("str"), pd.Series(False, index=series.index)
+    if dtype == "datetime":
+        # Strictly the format (ISO 8601 without one); an offset is converted to UTC, and a
+        # time without one is taken as UTC.
+        moments = pd.to_datetime(
+            series, format=date_format or "ISO8601", errors="coerce", utc=True
+        ).dt.tz_localize(None)
+        return moments.astype("datetime64[us]"), present & moments.isna()
     if dtype == "bool":
         words = series.astype("str").str.strip().str.lower()
         converted = words.map(BOOL_WORDS).astype("boolean")
@@ -92,15 +105,15 @@ def _convert(series: pd.Series, dtype: ColumnType) -> tuple[pd.Series, pd.Series
 
 
 def _convert_all(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, list[Failure]]:
-    kinds = {rule.name: rule.dtype for rule in contract.columns}
-    kinds[contract.target.column] = contract.target.dtype
+    kinds = {rule.name: (rule.dtype, rule.date_format) for rule in contract.columns}
+    kinds[contract.target.column] = (contract.target.dtype, None)
     failures: list[Failure] = []
     converted = frame.copy()  # a column the contract does not name stays, to be reported
     for column in frame.columns.intersection(list(kinds)):
-        values, failed = _convert(frame[column], kinds[column])
+        values, failed = _convert(frame[column], *kinds[column])
         converted[column] = values
         failures.extend(
-            Failure(str(column), f"dtype {kinds[column]}", frame[column][row], row)
+            Failure(str(column), f"dtype {kinds[column][0]}", frame[column][row], row)
             for row in frame.index[failed]
         )
     return converted, failures

@@ -1,8 +1,10 @@
 """The contract itself: what a valid file of a dataset looks like, read from its YAML file.
 
 ``contracts/<name>.yaml`` lists every column with its type (float, int, category,
-bool), range, whether it may be empty, its allowed categories and whether values
-must be unique, plus the allowed values of the target. :func:`load_contract` reads it
+bool, datetime, text), range, whether it may be empty, its allowed categories and
+whether values must be unique, plus the allowed values of the target. A datetime
+column may give its ``format`` (strftime codes; ISO 8601 when absent) and bounds as
+ISO dates; a text column is kept for reference and checked, never learned from. :func:`load_contract` reads it
 into a :class:`Contract`, refusing a malformed file with one message naming the key;
 ``train`` takes its numeric and categorical columns from it instead of guessing them
 from pandas dtypes.
@@ -10,7 +12,9 @@ from pandas dtypes.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -18,9 +22,11 @@ from typing import Any, Literal, get_args
 from {{ cookiecutter.package_name }}.errors import InputError, quote
 from {{ cookiecutter.package_name }}.io import read_yaml
 
-ColumnType = Literal["float", "int", "category", "bool"]
+ColumnType = Literal["float", "int", "category", "bool", "datetime", "text"]
 Label = int | str | bool
-COLUMN_KEYS = frozenset({"dtype", "min", "max", "nullable", "categories", "unique", "feature"})
+COLUMN_KEYS = frozenset(
+    {"dtype", "min", "max", "nullable", "categories", "unique", "feature", "format"}
+)
 TARGET_KEYS = frozenset({"values", "positive"})
 TOP_KEYS = frozenset({"name", "description", "target", "columns"})
 
@@ -41,6 +47,10 @@ class ColumnRule:
     categories: tuple[str, ...] | None = None
     unique: bool = False
     feature: bool = True
+    # datetime columns: strftime format (None: ISO 8601) and bounds, naive UTC.
+    date_format: str | None = None
+    earliest: dt.datetime | None = None
+    latest: dt.datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +103,11 @@ class Contract:
             if rule.feature and rule.dtype in ("category", "bool")
         ]
 
+    @property
+    def datetime_features(self) -> list[str]:
+        """Dates and times: each becomes its calendar parts (features/calendar_encoder.py)."""
+        return [rule.name for rule in self.columns if rule.feature and rule.dtype == "datetime"]
+
 
 def _require(condition: bool, where: str, message: str) -> None:
     if not condition:
@@ -108,6 +123,28 @@ def _number(value: Any, where: str) -> float | None:
         f"expected a number, found {quote(value)}",
     )
     return float(value)
+
+
+def _moment(value: Any, where: str) -> dt.datetime | None:
+    """A bound of a datetime column: a YAML date or an ISO 8601 text, as naive UTC."""
+    if value is None:
+        return None
+    moment: dt.datetime | None = None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            moment = dt.datetime.fromisoformat(value.strip())
+    if moment is None:
+        raise ContractError(
+            f"{where}: expected an ISO 8601 date or time (2024-01-31, 2024-01-31T08:00), "
+            f"found {quote(value)}"
+        )
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
 
 
 def _flag(raw: Mapping[str, Any], key: str, default: bool, where: str) -> bool:
@@ -130,26 +167,54 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
         f"{where}.dtype",
         f"expected one of {list(get_args(ColumnType))}, found {quote(dtype)}",
     )
-    minimum = _number(raw.get("min"), f"{where}.min")
-    maximum = _number(raw.get("max"), f"{where}.max")
     categories = raw.get("categories")
-    feature = _flag(raw, "feature", True, where)
+    feature = _flag(raw, "feature", dtype != "text", where)
     if dtype != "category":
         _require(categories is None, f"{where}.categories", f"only for dtype category, not {dtype}")
     elif feature or categories is not None:
-        # A feature must list its categories; free text kept out of the model (an id,
-        # a comment) may leave them out.
+        # A feature must list its categories; an identifier kept out of the model may not.
         _require(
             isinstance(categories, list) and len(categories) > 0,
             f"{where}.categories",
             f"a category feature needs a non-empty list of categories, found {quote(categories)}",
         )
-    if dtype not in ("float", "int"):
+    _require(
+        dtype != "text" or not feature,
+        f"{where}.feature",
+        "a text column is kept for reference and checked, not learned from: expected false",
+    )
+    date_format = raw.get("format")
+    if dtype != "datetime":
+        _require(date_format is None, f"{where}.format", f"only for dtype datetime, not {dtype}")
+    elif date_format is not None:
         _require(
-            minimum is None and maximum is None, where, f"min/max apply to numbers, not {dtype}"
+            isinstance(date_format, str) and "%" in date_format,
+            f"{where}.format",
+            f"expected strftime codes such as '%d/%m/%Y %H:%M', found {quote(date_format)}",
         )
-    if minimum is not None and maximum is not None:
-        _require(minimum <= maximum, where, f"min {minimum} is above max {maximum}")
+    minimum = maximum = earliest = latest = None
+    if dtype in ("float", "int"):
+        minimum = _number(raw.get("min"), f"{where}.min")
+        maximum = _number(raw.get("max"), f"{where}.max")
+        _require(
+            minimum is None or maximum is None or minimum <= maximum,
+            where,
+            f"min {minimum} is above max {maximum}",
+        )
+    elif dtype == "datetime":
+        earliest = _moment(raw.get("min"), f"{where}.min")
+        latest = _moment(raw.get("max"), f"{where}.max")
+        _require(
+            earliest is None or latest is None or earliest <= latest,
+            where,
+            f"min {earliest} is after max {latest}",
+        )
+    else:
+        _require(
+            raw.get("min") is None and raw.get("max") is None,
+            where,
+            f"min/max apply to numbers and dates, not {dtype}",
+        )
     return ColumnRule(
         name=name,
         dtype=dtype,
@@ -159,6 +224,9 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
         categories=tuple(str(value) for value in categories) if categories else None,
         unique=_flag(raw, "unique", False, where),
         feature=feature,
+        date_format=date_format,
+        earliest=earliest,
+        latest=latest,
     )
 
 
