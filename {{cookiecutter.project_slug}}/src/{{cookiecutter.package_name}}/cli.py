@@ -141,8 +141,9 @@ COMMANDS: tuple[Command, ...] = (
         "models.train",
         "fit the features + model pipeline on data.train_path and save it",
         "Fit build_preprocessor (params features:) and the classifier train.model "
-        "(logistic_regression or random_forest, seeded) on data.train_path, with the "
-        "feature columns of the contract; check the preprocessed features are finite "
+        "(logistic_regression, random_forest or hist_gradient_boosting, seeded) on "
+        "data.train_path, with the feature columns of the contract; check the "
+        "preprocessed features are finite "
         "floats; save the one pipeline to train.model_path.",
     ),
     stage_command(

@@ -178,12 +178,23 @@ class RandomForestConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class HistGradientBoostingConfig:
+    max_iter: int = knob(200, at_least=1)  # boosting rounds
+    learning_rate: float = knob(0.1, above=0, at_most=1)
+    max_leaf_nodes: int = knob(31, at_least=2)  # per tree
+    l2_regularization: float = knob(0.0, at_least=0)
+
+
+@dataclasses.dataclass(frozen=True)
 class TrainConfig:
     """``model`` names the section below that is used; each model has its own knobs."""
 
-    model: Literal["logistic_regression", "random_forest"] = "logistic_regression"
+    model: Literal["logistic_regression", "random_forest", "hist_gradient_boosting"] = (
+        "logistic_regression"
+    )
     logistic_regression: LogisticRegressionConfig = LogisticRegressionConfig()
     random_forest: RandomForestConfig = RandomForestConfig()
+    hist_gradient_boosting: HistGradientBoostingConfig = HistGradientBoostingConfig()
     model_path: str = project_path("models/model.joblib")
 
 

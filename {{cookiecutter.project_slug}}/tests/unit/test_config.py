@@ -55,6 +55,11 @@ OUT_OF_RANGE: list[tuple[str, Any, str]] = [
     ("train.logistic_regression.max_iter", 0, "an integer of at least 1"),
     ("train.random_forest.n_estimators", 0, "an integer of at least 1"),
     ("train.random_forest.max_depth", 0, "an integer of at least 1"),
+    ("train.hist_gradient_boosting.max_iter", 0, "an integer of at least 1"),
+    ("train.hist_gradient_boosting.learning_rate", 0, "a number above 0 and at most 1"),
+    ("train.hist_gradient_boosting.learning_rate", 1.5, "a number above 0 and at most 1"),
+    ("train.hist_gradient_boosting.max_leaf_nodes", 1, "an integer of at least 2"),
+    ("train.hist_gradient_boosting.l2_regularization", -0.1, "a number of at least 0"),
     ("evaluate.threshold", 0, "a number above 0 and below 1"),
     ("evaluate.threshold", 1, "a number above 0 and below 1"),
     ("evaluate.threshold", 1.5, "a number above 0 and below 1"),
@@ -73,7 +78,11 @@ WRONG_KIND: list[tuple[str, Any, str]] = [
     ("features.nonlinear.enabled", "off", "bool"),
     ("features.nonlinear.method", "cubic", "one of ['spline', 'polynomial']"),
     ("features.encoding.enabled", 0, "bool"),
-    ("train.model", "svm", "one of ['logistic_regression', 'random_forest']"),
+    (
+        "train.model",
+        "svm",
+        "one of ['logistic_regression', 'random_forest', 'hist_gradient_boosting']",
+    ),
     ("train.logistic_regression.max_iter", 1.5, "int"),
     ("train.logistic_regression.max_iter", None, "int, found NoneType"),
     ("train.random_forest.max_depth", 2.5, "int or null"),
@@ -160,6 +169,14 @@ def test_each_model_has_a_section_and_reads_only_its_own(tmp_path: Path) -> None
     )
     linear = build_estimator(load_params(_write_params(tmp_path, "train.logistic_regression.C", 2)))
     assert (type(linear).__name__, linear.C, linear.max_iter) == ("LogisticRegression", 2.0, 2000)
+    path = _write_params(tmp_path, "train.model", "hist_gradient_boosting")
+    text = path.read_text(encoding="utf-8").replace("learning_rate: 0.1", "learning_rate: 0.05")
+    path.write_text(text.replace("max_leaf_nodes: 31", "max_leaf_nodes: 7"), encoding="utf-8")
+    boosting = build_estimator(load_params(path))
+    assert type(boosting).__name__ == "HistGradientBoostingClassifier"
+    assert boosting.random_state == 42  # params.yaml's seed
+    assert (boosting.max_iter, boosting.learning_rate, boosting.max_leaf_nodes) == (200, 0.05, 7)
+    assert (boosting.l2_regularization, boosting.early_stopping) == (0.0, False)
 
 
 def test_the_environments_are_named_once() -> None:
@@ -186,7 +203,7 @@ def test_every_range_is_documented_in_params_yaml() -> None:
     documented: dict[str, str] = {}
     parents: list[tuple[int, str]] = []
     for line in lines:
-        match = re.match(r"^( *)([A-Za-z_]+):(.*)$", line)
+        match = re.match(r"^( *)([A-Za-z_][A-Za-z0-9_]*):(.*)$", line)
         if not match:
             continue
         indent, name, rest = len(match[1]), match[2], match[3]

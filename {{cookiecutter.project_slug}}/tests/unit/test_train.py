@@ -6,13 +6,18 @@ import dataclasses
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import Params, RandomForestConfig
+from {{ cookiecutter.package_name }}.config import (
+    HistGradientBoostingConfig,
+    Params,
+    RandomForestConfig,
+)
 from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
 from {{ cookiecutter.package_name }}.errors import InputError
@@ -64,19 +69,28 @@ def test_train_then_evaluate_writes_one_model_metrics_and_plots(
     assert set(pd.read_csv(plots / "confusion.csv")["actual"]) <= {"no", "yes"}
 
 
-def test_random_forest_is_seeded(project: Params) -> None:
-    """Two fits with the same seed give the same probabilities, bit for bit."""
-    settings = dataclasses.replace(
-        project.train,
-        model="random_forest",
-        random_forest=RandomForestConfig(n_estimators=20),
-    )
-    forest = dataclasses.replace(project, train=settings)
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"model": "random_forest", "random_forest": RandomForestConfig(n_estimators=20)},
+        {
+            "model": "hist_gradient_boosting",
+            "hist_gradient_boosting": HistGradientBoostingConfig(max_iter=20),
+        },
+    ],
+    ids=["random_forest", "hist_gradient_boosting"],
+)
+def test_the_randomised_models_are_seeded(project: Params, settings: dict[str, Any]) -> None:
+    """Two fits with the same seed give the same probabilities, bit for bit, and they
+    learn: the training rows are ranked far better than chance."""
+    model = dataclasses.replace(project, train=dataclasses.replace(project.train, **settings))
     contract = load_contract(project.data.contract, project.data.target)
     rows = read_dataset(project.data.train_path, contract)
-    first = train.fit(rows, forest, contract).predict_proba(rows[contract.feature_columns])
-    second = train.fit(rows, forest, contract).predict_proba(rows[contract.feature_columns])
+    first = train.fit(rows, model, contract).predict_proba(rows[contract.feature_columns])
+    second = train.fit(rows, model, contract).predict_proba(rows[contract.feature_columns])
     np.testing.assert_array_equal(first, second)
+    is_yes = (rows[contract.target.column] == "yes").to_numpy()
+    assert first[is_yes, 1].mean() > first[~is_yes, 1].mean() + 0.2
 
 
 def test_positive_probability_follows_the_contract_not_the_class_order(project: Params) -> None:

@@ -42,10 +42,20 @@ class FeatureContractError(InputError):
 
 def build_estimator(params: Params) -> Any:
     """The classifier named by ``train.model``, with the knobs of its section, seeded."""
-    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
 
     settings = params.train
+    if settings.model == "hist_gradient_boosting":
+        boosting = settings.hist_gradient_boosting
+        return HistGradientBoostingClassifier(
+            max_iter=boosting.max_iter,
+            learning_rate=boosting.learning_rate,
+            max_leaf_nodes=boosting.max_leaf_nodes,
+            l2_regularization=boosting.l2_regularization,
+            early_stopping=False,  # every round runs: no hidden validation split
+            random_state=params.seed,
+        )
     if settings.model == "random_forest":
         forest = settings.random_forest
         return RandomForestClassifier(
