@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +140,35 @@ def test_date_bounds_are_read_as_naive_utc_and_text_is_not_a_feature(tmp_path: P
     assert "note" not in contract.feature_columns
     assert contract.feature_columns[-1] == "joined"
     assert "joined" not in contract.numeric_features + contract.categorical_features
+
+
+@pytest.mark.parametrize(
+    ("rules", "bounds"),
+    [
+        ("min: 2024-01-31", (dt.datetime(2024, 1, 31), None)),
+        ("max: 2024-01-31", (None, dt.datetime(2024, 1, 31))),
+        ("min: 2024-01-31, max: 2024-01-31", (dt.datetime(2024, 1, 31),) * 2),  # one day
+    ],
+    ids=["min-alone", "max-alone", "min-equals-max"],
+)
+def test_a_date_range_may_be_open_or_one_moment(
+    tmp_path: Path, rules: str, bounds: tuple[dt.datetime | None, dt.datetime | None]
+) -> None:
+    rule = _contract(tmp_path, f"  joined: {{dtype: datetime, {rules}}}").columns[-1]
+    assert (rule.earliest, rule.latest) == bounds
+
+
+def test_a_bound_with_an_offset_is_utc_whatever_the_machine_time_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        rule = _contract(tmp_path, "  joined: {dtype: datetime, min: '2024-01-31T08:00-05:00'}")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert rule.columns[-1].earliest == dt.datetime(2024, 1, 31, 13, 0)
 
 
 def test_dates_and_text_are_read_strictly(tmp_path: Path) -> None:
