@@ -154,7 +154,7 @@ def test_date_bounds_are_read_as_naive_utc_and_text_is_not_a_feature(tmp_path: P
 def test_a_date_range_may_be_open_or_one_moment(
     tmp_path: Path, rules: str, bounds: tuple[dt.datetime | None, dt.datetime | None]
 ) -> None:
-    rule = _contract(tmp_path, f"  joined: {{dtype: datetime, {rules}}}").columns[-1]
+    rule = _contract(tmp_path, "  joined: {dtype: datetime, " + rules + "}").columns[-1]
     assert (rule.earliest, rule.latest) == bounds
 
 
