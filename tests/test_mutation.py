@@ -210,18 +210,19 @@ def test_the_gate_passes_only_when_every_survivor_is_explained_above_the_floor(
     assert "the score 33.3% is under the floor of 34%" in under.stderr
 
 
-def test_a_reason_that_matches_no_survivor_is_stale(tmp_path: Path) -> None:
+def test_a_reason_that_matches_no_survivor_is_named_but_does_not_fail(tmp_path: Path) -> None:
+    """The code changed, or the mutant timed out on a busy machine: a note, not a failure."""
     results_tree(tmp_path)
     gone = LIMIT_REASON.replace("if value >= top:", "if value < top:")
     other_file = LIMIT_REASON.replace('"mod.py"', '"other.py"')  # not run: not judged
-    write_reasons(
-        tmp_path, LIMIT_REASON + SCALER_REASON.replace(" [no tests]", "") + gone + other_file
-    )
+    scaler = SCALER_REASON.replace(" [no tests]", "")
+    write_reasons(tmp_path, LIMIT_REASON + scaler + gone + other_file)
     result = run_report(tmp_path)
-    assert result.returncode == 1
-    assert result.stderr.splitlines() == [
-        "error: tests/mutation.toml: the entry for mod.py `if value < top:` matches no "
-        "survivor: delete it"
+    assert result.returncode == 0, result.stdout + result.stderr
+    notes = [line for line in result.stdout.splitlines() if line.startswith("note:")]
+    assert notes == [
+        "note: tests/mutation.toml: the entry for mod.py `if value < top:` matches no "
+        "survivor: delete it if the code changed (a timeout also hides a survivor)"
     ]
 
 

@@ -20,9 +20,11 @@ never run (outside ``make mutation MUTATE=...``) are left out.
 ``tests/mutation.toml`` holds the floor (``fail_under``) and the survivors no test can
 kill, each with its reason: an ``[[equivalent]]`` entry names the file (relative to the
 package), the mutated line as this report prints it, and why no input tells the mutant
-from the original. The report fails (exit 1) when the score is under the floor, when a
-survivor has no entry (write a test that kills it, or an entry that says why none can),
-or when an entry of a file that was run matches no survivor (delete it: it is stale).
+from the original. The report fails (exit 1) when the score is under the floor or when a
+survivor has no entry (write a test that kills it, or an entry that says why none can).
+An entry of a file that was run and matches no survivor is named in a note: the code
+changed (delete the entry), or the mutant ran out of time on a busy machine (a timeout
+counts as killed), so it is not a failure.
 """
 
 from __future__ import annotations
@@ -240,9 +242,9 @@ def main(argv: list[str] | None = None) -> int:
             f"[[equivalent]] entry in {EQUIVALENTS} saying why no test can"
         )
     for entry in stale:
-        failures.append(
-            f"{EQUIVALENTS}: the entry for {entry.file} `{entry.mutated}` matches no survivor: "
-            "delete it"
+        print(
+            f"note: {EQUIVALENTS}: the entry for {entry.file} `{entry.mutated}` matches no "
+            "survivor: delete it if the code changed (a timeout also hides a survivor)"
         )
     for failure in failures:
         print(f"error: {failure}", file=sys.stderr)

@@ -171,12 +171,13 @@ def test_each_model_has_a_section_and_reads_only_its_own(tmp_path: Path) -> None
     assert (type(linear).__name__, linear.C, linear.max_iter) == ("LogisticRegression", 2.0, 2000)
     path = _write_params(tmp_path, "train.model", "hist_gradient_boosting")
     text = path.read_text(encoding="utf-8").replace("learning_rate: 0.1", "learning_rate: 0.05")
+    text = text.replace("l2_regularization: 0.0", "l2_regularization: 0.5")
     path.write_text(text.replace("max_leaf_nodes: 31", "max_leaf_nodes: 7"), encoding="utf-8")
     boosting = build_estimator(load_params(path))
     assert type(boosting).__name__ == "HistGradientBoostingClassifier"
     assert boosting.random_state == 42  # params.yaml's seed
     assert (boosting.max_iter, boosting.learning_rate, boosting.max_leaf_nodes) == (200, 0.05, 7)
-    assert (boosting.l2_regularization, boosting.early_stopping) == (0.0, False)
+    assert (boosting.l2_regularization, boosting.early_stopping) == (0.5, False)
 
 
 def test_the_environments_are_named_once() -> None:

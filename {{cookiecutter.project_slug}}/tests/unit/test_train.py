@@ -89,6 +89,9 @@ def test_the_randomised_models_are_seeded(project: Params, settings: dict[str, A
     first = train.fit(rows, model, contract).predict_proba(rows[contract.feature_columns])
     second = train.fit(rows, model, contract).predict_proba(rows[contract.feature_columns])
     np.testing.assert_array_equal(first, second)
+    # Serving, evaluation and the reports find the two halves by these names.
+    pipeline = train.fit(rows, model, contract)
+    assert [name for name, _ in pipeline.steps] == ["features", "model"]
     is_yes = (rows[contract.target.column] == "yes").to_numpy()
     assert first[is_yes, 1].mean() > first[~is_yes, 1].mean() + 0.2
 
