@@ -93,6 +93,21 @@ def draft_contract_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def predict(args: argparse.Namespace) -> int:
+    params = load_params(args.params)
+    from {{ cookiecutter.package_name }}.models import predict as predict_module
+
+    predict_module.run(params, args.rows, args.output)
+    return 0
+
+
+def predict_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "rows", type=Path, help="CSV file of rows to score (the contract's columns)"
+    )
+    parser.add_argument("output", type=Path, help="CSV file to write the predictions to")
+
+
 def golden_update(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     from {{ cookiecutter.package_name }} import golden
@@ -175,6 +190,16 @@ COMMANDS: tuple[Command, ...] = (
         "docs/adding-a-dataset.md.",
         draft_contract,
         draft_contract_arguments,
+    ),
+    Command(
+        "predict",
+        "score the rows of a CSV file with the saved model",
+        "Check the rows against the contract (the target may be absent or empty), score "
+        "them with train.model_path and write, atomically, their columns that are not "
+        "features, the predicted class (positive from evaluate.threshold on) and "
+        "probability_<class> for each class of the contract.",
+        predict,
+        predict_arguments,
     ),
     Command(
         "golden-update",

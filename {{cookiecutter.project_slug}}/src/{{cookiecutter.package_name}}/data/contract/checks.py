@@ -57,12 +57,19 @@ _PANDAS_DTYPES: dict[ColumnType, Any] = {
 }
 
 
-def build_schema(contract: Contract) -> pa.DataFrameSchema:
-    """The pandera schema of the contract; strict, so unexpected columns are reported."""
+def build_schema(contract: Contract, labelled: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of the contract; strict, so unexpected columns are reported.
+
+    ``labelled``: the target column is required and never empty (training data); else
+    it may be absent or empty (rows to predict), but a label given must be a class.
+    """
     columns = {rule.name: _column_schema(rule) for rule in contract.columns}
-    target = contract.target  # never empty: pandera's columns are not nullable by default
+    target = contract.target
     columns[target.column] = pa.Column(
-        _PANDAS_DTYPES[target.dtype], checks=[pa.Check.isin(list(target.values))]
+        _PANDAS_DTYPES[target.dtype],
+        checks=[pa.Check.isin(list(target.values))],
+        nullable=not labelled,
+        required=labelled,
     )
     return pa.DataFrameSchema(columns, strict=True, name=contract.name)
 
@@ -139,16 +146,18 @@ def validate_frame(
     source: str | Path,
     written: Callable[[], pd.DataFrame] | None = None,
     locator: RowLocator = CSV_LINES,
+    labelled: bool = True,
 ) -> pd.DataFrame:
     """Return ``frame`` converted to the contract's types; raise one summary if it breaks it.
 
     ``source`` names the data in the message; ``written``, called only when there is
     something to report, gives the file's cells as text, to quote values as written;
-    ``locator`` says where a row came from (by default, a line of a CSV file).
+    ``locator`` says where a row came from (by default, a line of a CSV file);
+    ``labelled``: whether the target is required (see :func:`build_schema`).
     """
     converted, failures = _convert_all(frame, contract)
     broken = sorted({failure.column for failure in failures})
-    schema = build_schema(contract).remove_columns(broken)
+    schema = build_schema(contract, labelled).remove_columns(broken)
     try:
         validated = schema.validate(converted.drop(columns=broken), lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -161,16 +170,18 @@ def validate_frame(
             except (OSError, ValueError):  # the message is still right, with parsed values
                 cells = None
         raise ContractViolationError(summarise(failures, source, contract, cells, locator))
-    ordered: pd.DataFrame = validated[
-        [*[rule.name for rule in contract.columns], contract.target.column]
-    ]
+    names = [*[rule.name for rule in contract.columns], contract.target.column]
+    ordered: pd.DataFrame = validated[[name for name in names if name in validated.columns]]
     return ordered
 
 
-def read_dataset(path: str | Path, contract: Contract) -> pd.DataFrame:
-    """Read a CSV file and check it against ``contract``: what every stage reads data with."""
+def read_dataset(path: str | Path, contract: Contract, labelled: bool = True) -> pd.DataFrame:
+    """Read a CSV file and check it against ``contract``: what every stage reads data with.
+
+    ``labelled=False`` reads rows to predict: the target column may be absent or empty.
+    """
     frame = read_csv(path, dtype=csv_dtypes(contract))
-    return validate_frame(frame, contract, path, lambda: read_written(path))
+    return validate_frame(frame, contract, path, lambda: read_written(path), labelled=labelled)
 
 
 def target_labels(series: pd.Series, contract: Contract) -> pd.Series:
