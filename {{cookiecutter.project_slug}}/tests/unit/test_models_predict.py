@@ -8,7 +8,6 @@ probability of that class, with the model's class order both ways round.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import joblib
@@ -19,7 +18,12 @@ import pytest
 from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.data import validate
-from {{ cookiecutter.package_name }}.data.contract import ContractViolationError
+from {{ cookiecutter.package_name }}.data.contract import (
+    Contract,
+    ContractViolationError,
+    load_contract,
+    read_dataset,
+)
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.models import predict, train
 
@@ -48,6 +52,10 @@ train:
 """
 
 
+def _contract(params: Params) -> Contract:
+    return load_contract(params.data.contract, params.data.target)
+
+
 def _rows(tmp_path: Path, frame: pd.DataFrame) -> Path:
     path = tmp_path / "rows.csv"
     frame.to_csv(path, index=False)
@@ -71,7 +79,7 @@ class Reversed:
 def test_each_probability_column_holds_its_own_class(project: Params, wrap: object) -> None:
     pipeline = joblib.load(project.train.model_path)
     rows = mini_frame(rows=20, seed=7).drop(columns="label")
-    scored = predict.predictions(wrap(pipeline), rows, project)  # type: ignore[operator]
+    scored = predict.predictions(wrap(pipeline), rows, _contract(project), 0.5)  # type: ignore[operator]
     assert list(scored.columns) == ["id", "prediction", "probability_no", "probability_yes"]
     expected = pipeline.predict_proba(rows[["age", "height", "colour", "member"]])
     yes = list(pipeline.classes_).index("yes")
@@ -83,12 +91,10 @@ def test_each_probability_column_holds_its_own_class(project: Params, wrap: obje
 def test_the_prediction_is_positive_from_the_threshold_on(project: Params) -> None:
     pipeline = joblib.load(project.train.model_path)
     rows = mini_frame(rows=40, seed=3).drop(columns="label")
-    yes = predict.predictions(pipeline, rows, project)["probability_yes"]
+    contract = _contract(project)
+    yes = predict.predictions(pipeline, rows, contract, 0.5)["probability_yes"]
     threshold = float(np.sort(yes.to_numpy())[20])  # a probability some row has exactly
-    moved = dataclasses.replace(
-        project, evaluate=dataclasses.replace(project.evaluate, threshold=threshold)
-    )
-    scored = predict.predictions(pipeline, rows, moved)
+    scored = predict.predictions(pipeline, rows, contract, threshold)
     assert (scored["prediction"] == np.where(yes >= threshold, "yes", "no")).all()
     assert (scored["prediction"] == "yes").sum() == 20
 
@@ -133,13 +139,29 @@ def test_a_label_outside_the_classes_is_refused(project: Params, tmp_path: Path)
     assert "column 'label' breaks rule isin" in str(error.value)
 
 
-def test_a_model_of_other_classes_is_refused(project: Params) -> None:
-    class Other:
-        classes_ = np.asarray(["cat", "dog"])
+class Other:
+    classes_ = np.asarray(["cat", "dog"])
 
+
+class Regressor:
+    """A model without classes at all."""
+
+
+@pytest.mark.parametrize(
+    ("model", "found"), [(Other(), "['cat', 'dog']"), (Regressor(), "[]")], ids=["other", "none"]
+)
+def test_a_model_of_other_classes_is_refused(project: Params, model: object, found: str) -> None:
     with pytest.raises(InputError) as error:
-        predict.predictions(Other(), mini_frame(rows=2), project)
+        predict.predictions(model, mini_frame(rows=2), _contract(project), 0.5)
     assert str(error.value) == (
-        f"model classes ['cat', 'dog'] are not the contract's ['no', 'yes'] "
+        f"model classes {found} are not the contract's ['no', 'yes'] "
         f"({project.data.contract}); retrain the model"
     )
+
+
+def test_training_data_still_needs_its_target(project: Params, tmp_path: Path) -> None:
+    """Only predict reads unlabelled rows: every other reader requires the target."""
+    source = _rows(tmp_path, mini_frame(rows=3).drop(columns="label"))
+    with pytest.raises(ContractViolationError) as error:
+        read_dataset(source, _contract(project))
+    assert str(error.value).endswith("missing column 'label'")

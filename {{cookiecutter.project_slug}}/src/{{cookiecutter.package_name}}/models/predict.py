@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import Params
-from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
+from {{ cookiecutter.package_name }}.data.contract import Contract, load_contract, read_dataset
 from {{ cookiecutter.package_name }}.data.files import write_csv
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.models.evaluate import load_model
@@ -29,9 +29,11 @@ def probability_column(label: object) -> str:
     return f"probability_{label}"
 
 
-def predictions(pipeline: object, rows: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """The kept columns of ``rows``, the predicted class and each class's probability."""
-    contract = load_contract(params.data.contract, params.data.target)
+def predictions(
+    pipeline: object, rows: pd.DataFrame, contract: Contract, threshold: float
+) -> pd.DataFrame:
+    """The kept columns of ``rows``, the predicted class (positive from ``threshold`` on)
+    and each class's probability."""
     classes = list(getattr(pipeline, "classes_", []))
     expected = list(contract.target.values)
     if sorted(map(str, classes)) != sorted(map(str, expected)):
@@ -44,9 +46,7 @@ def predictions(pipeline: object, rows: pd.DataFrame, params: Params) -> pd.Data
     positive = by_class[str(contract.target.positive)]
     target = contract.target
     output = rows[[rule.name for rule in contract.columns if not rule.feature]].copy()
-    output[PREDICTION] = np.where(
-        positive >= params.evaluate.threshold, target.positive, target.negative
-    )
+    output[PREDICTION] = np.where(positive >= threshold, target.positive, target.negative)
     for label in expected:
         output[probability_column(label)] = by_class[str(label)]
     return output
@@ -56,6 +56,6 @@ def run(params: Params, source: Path, destination: Path) -> None:
     contract = load_contract(params.data.contract, params.data.target)
     rows = read_dataset(source, contract, labelled=False)
     pipeline = load_model(Path(params.train.model_path))
-    scored = predictions(pipeline, rows, params)
+    scored = predictions(pipeline, rows, contract, params.evaluate.threshold)
     write_csv(scored, destination)
     print(f"predict: {len(scored)} rows of {source} -> {destination}")
