@@ -162,9 +162,11 @@ def locate(
     return survivors
 
 
-def report(root: Path) -> tuple[int, int, list[Survivor], dict[str, int]]:
-    """(killed, total, survivors, count of each status) of the results under ``root``."""
+def report(root: Path) -> tuple[int, int, list[Survivor], dict[str, int], set[str]]:
+    """(killed, total, survivors, count of each status, files with a mutant run — relative
+    to the package) of the results under ``root``."""
     killed = total = 0
+    ran: set[str] = set()
     survivors: list[Survivor] = []
     statuses: dict[str, int] = {}
     for meta in sorted((root / MUTANTS).rglob("*.py.meta")):
@@ -178,6 +180,7 @@ def report(root: Path) -> tuple[int, int, list[Survivor], dict[str, int]]:
             statuses[status] = statuses.get(status, 0) + 1
             if code in NOT_RUN:
                 continue
+            ran.add("/".join(source_path.parts[2:]))
             total += 1
             if code in KILLED:
                 killed += 1
@@ -185,17 +188,7 @@ def report(root: Path) -> tuple[int, int, list[Survivor], dict[str, int]]:
                 surviving.append((key, status))
         if surviving:
             survivors += locate(root, source_path, mutant_path, surviving)
-    return killed, total, sorted(survivors, key=lambda s: (s.path, s.line)), statuses
-
-
-def ran_files(root: Path) -> set[str]:
-    """The files (relative to the package) with at least one mutant run."""
-    ran = set()
-    for meta in (root / MUTANTS).rglob("*.py.meta"):
-        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"].values()
-        if any(code not in NOT_RUN for code in codes):
-            ran.add("/".join(meta.with_suffix("").relative_to(root / MUTANTS).parts[2:]))
-    return ran
+    return killed, total, sorted(survivors, key=lambda s: (s.path, s.line)), statuses, ran
 
 
 def line_of(survivor: Survivor) -> str:
@@ -211,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     floor, equivalents = load_equivalents(root / EQUIVALENTS)
-    killed, total, survivors, statuses = report(root)
+    killed, total, survivors, statuses, ran = report(root)
     if total == 0:
         print("error: no mutant was run: see mutants/run.log", file=sys.stderr)
         return 1
@@ -231,7 +224,6 @@ def main(argv: list[str] | None = None) -> int:
     for survivor in unexplained:
         print(line_of(survivor))
     matched = {(s.relative(), s.mutated) for s in explained}
-    ran = ran_files(root)
     stale = [e for e in equivalents if e.file in ran and (e.file, e.mutated) not in matched]
     failures = []
     if score < floor:
