@@ -30,7 +30,7 @@ demo: .venv ## Generate a project with the default answers in build/demo, set it
 	@echo "  make help       # what each target does"
 	@echo "  make test       # its tests; make check runs everything CI runs"
 	@echo "  make pipeline   # rerun the pipeline: nothing changed, so nothing runs"
-	@echo "  ./tools/uv run --no-sync dvc exp run -S train.logistic_regression.C=0.5   # try a parameter"
+	@echo "  ./tools/uv run --no-sync dvc exp run -S train.linear.C=0.5   # try a parameter"
 
 .PHONY: locks
 locks: .venv ## Regenerate the generated projects' uv.lock for every Python and cloud (LOCK_ARGS=--upgrade)

@@ -156,7 +156,7 @@ COMMANDS: tuple[Command, ...] = (
         "models.train",
         "fit the features + model pipeline on data.train_path and save it",
         "Fit build_preprocessor (params features:) and the classifier train.model "
-        "(logistic_regression, random_forest or hist_gradient_boosting, seeded) on "
+        "(linear, random_forest or hist_gradient_boosting, seeded) on "
         "data.train_path, with the feature columns of the contract; check the "
         "preprocessed features are finite "
         "floats; save the one pipeline to train.model_path.",

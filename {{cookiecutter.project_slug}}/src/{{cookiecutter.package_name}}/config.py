@@ -166,7 +166,9 @@ class FeaturesConfig:
 
 
 @dataclasses.dataclass(frozen=True)
-class LogisticRegressionConfig:
+class LinearConfig:
+    """Logistic regression for a class target, ridge regression (alpha = 1/(2C)) for a number."""
+
     C: float = knob(1.0, above=0)  # inverse regularisation strength
     max_iter: int = knob(2000, at_least=1)
 
@@ -189,10 +191,8 @@ class HistGradientBoostingConfig:
 class TrainConfig:
     """``model`` names the section below that is used; each model has its own knobs."""
 
-    model: Literal["logistic_regression", "random_forest", "hist_gradient_boosting"] = (
-        "logistic_regression"
-    )
-    logistic_regression: LogisticRegressionConfig = LogisticRegressionConfig()
+    model: Literal["linear", "random_forest", "hist_gradient_boosting"] = "linear"
+    linear: LinearConfig = LinearConfig()
     random_forest: RandomForestConfig = RandomForestConfig()
     hist_gradient_boosting: HistGradientBoostingConfig = HistGradientBoostingConfig()
     model_path: str = project_path("models/model.joblib")

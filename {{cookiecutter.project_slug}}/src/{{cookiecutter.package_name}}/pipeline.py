@@ -38,7 +38,11 @@ class Trained:
     test: pd.DataFrame
     pipeline: Any  # the fitted features + model pipeline, as train saves it
     scores: Scores
-    metrics: dict[str, float]
+    measured: list[evaluate.Measured]  # every metric, overall then per slice value
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        return evaluate.metrics(self.measured)
 
 
 def resolved(params: Params, root: Path) -> Params:
@@ -72,6 +76,5 @@ def run(params: Params, root: Path = Path()) -> Trained:
         test_frame = read_dataset(_through_csv(split.test, Path(folder) / "test.csv"), contract)
     pipeline = train.fit(train_frame, params, contract)
     scores = evaluate.score(pipeline, test_frame, contract, params.evaluate.threshold)
-    return Trained(
-        params, contract, train_frame, test_frame, pipeline, scores, evaluate.metrics(scores)
-    )
+    measured = evaluate.measure(scores, test_frame, contract)
+    return Trained(params, contract, train_frame, test_frame, pipeline, scores, measured)

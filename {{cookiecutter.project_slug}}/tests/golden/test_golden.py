@@ -17,8 +17,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import load_params
 from {{ cookiecutter.package_name }}.data.contract import read_dataset
-from {{ cookiecutter.package_name }}.golden import golden_predictions
-from {{ cookiecutter.package_name }}.models.metrics import BY_NAME
+from {{ cookiecutter.package_name }}.golden import golden_values
 from {{ cookiecutter.package_name }}.pipeline import run
 
 from tests.conftest import PROJECT_ROOT
@@ -65,17 +64,24 @@ def metric_regressions(found: Mapping[str, float], goldens: Mapping[str, Any]) -
     return messages
 
 
-def prediction_moves(
-    found: Sequence[float], golden: Sequence[float], tolerance: float
-) -> list[str]:
-    """One message per golden row whose probability moved more than ``tolerance``."""
+def prediction_moves(found: Sequence[Any], golden: Sequence[Any], tolerance: float) -> list[str]:
+    """One message per golden row whose prediction moved more than ``tolerance``.
+
+    A row's prediction is a number (regression) or a list of class probabilities, each of
+    which may move up to ``tolerance``.
+    """
     if len(found) != len(golden):
         return [f"expected {len(golden)} golden predictions, found {len(found)}"]
-    return [
-        f"row {row}: golden {old:.6f}, found {new:.6f}, moved {abs(new - old):.6f} > {tolerance}"
-        for row, (new, old) in enumerate(zip(found, golden, strict=True))
-        if abs(new - old) > tolerance
-    ]
+    moves = []
+    for row, (new, old) in enumerate(zip(found, golden, strict=True)):
+        new_values, old_values = np.atleast_1d(new), np.atleast_1d(old)
+        if new_values.shape != old_values.shape:
+            moves.append(f"row {row}: golden {old}, found {new}")
+            continue
+        moved = float(np.max(np.abs(new_values - old_values)))
+        if moved > tolerance:
+            moves.append(f"row {row}: golden {old}, found {new}, moved {moved:.6f} > {tolerance}")
+    return moves
 
 
 @pytest.mark.parametrize("name", sorted(METRICS))
@@ -85,18 +91,19 @@ def test_metric_is_no_worse_than_its_golden(name: str) -> None:
 
 
 def test_every_reported_metric_has_a_golden() -> None:
-    """A new metric needs a golden (make golden-update), or nothing would guard it."""
+    """A new metric (or slice) needs a golden (make golden-update), or nothing guards it."""
     found, golden = set(reference().metrics), set(METRICS)
-    assert found == golden == set(BY_NAME), (
-        f"metrics reported {sorted(found)}, goldens {sorted(golden)}, directions "
-        f"{sorted(BY_NAME)}; expected the same names in all three" + IF_INTENDED
+    assert found == golden, (
+        f"metrics reported but without a golden: {sorted(found - golden)}; goldens no "
+        f"longer reported: {sorted(golden - found)}; expected the same names" + IF_INTENDED
     )
 
 
 @pytest.mark.parametrize("name", sorted(METRICS))
 def test_golden_direction_is_the_metrics(name: str) -> None:
     """metrics.json judges each metric the way models/metrics.py says is better."""
-    expected = BY_NAME[name].direction if name in BY_NAME else "a metric of models/metrics.py"
+    directions = {item.name: item.metric.direction for item in reference().measured}
+    expected = directions.get(name, "a metric the evaluation reports")
     assert METRICS[name]["direction"] == expected, (
         f"{name}: tests/golden/metrics.json says {METRICS[name]['direction']} is better, "
         f"models/metrics.py says {expected}" + IF_INTENDED
@@ -106,8 +113,18 @@ def test_golden_direction_is_the_metrics(name: str) -> None:
 def test_golden_predictions_have_not_moved() -> None:
     model = reference()
     inputs = read_dataset(GOLDEN_DIR / "inputs.csv", model.contract)
-    found = golden_predictions(model.pipeline, inputs, model.contract)
-    problems = prediction_moves(found, PREDICTIONS["probabilities"], PREDICTIONS["tolerance"])
+    found = golden_values(model.pipeline, inputs, model.contract)
+    key = "predictions" if model.contract.target.task == "regression" else "probabilities"
+    assert PREDICTIONS.get("task") == model.contract.target.task, (
+        f"tests/golden/predictions.json holds a {PREDICTIONS.get('task')} model's outputs, "
+        f"the contract's target is {model.contract.target.task}" + IF_INTENDED
+    )
+    if key == "probabilities":
+        assert PREDICTIONS["classes"] == list(model.contract.target.classes), (
+            f"golden probability columns are for classes {PREDICTIONS['classes']}, the "
+            f"contract lists {list(model.contract.target.classes)}" + IF_INTENDED
+        )
+    problems = prediction_moves(found, PREDICTIONS[key], PREDICTIONS["tolerance"])
     assert not problems, (
         f"{len(problems)} golden prediction(s) moved: " + "; ".join(problems[:5]) + IF_INTENDED
     )
@@ -118,9 +135,9 @@ def test_training_from_scratch_is_repeatable() -> None:
     first = reference()
     again = run(load_params(PROJECT_ROOT / "params.yaml"), PROJECT_ROOT)
     assert again.test.index.equals(first.test.index), "the train/test split is not seeded"
-    features = first.test[first.contract.feature_columns]
     np.testing.assert_array_equal(
-        again.pipeline.predict_proba(features), first.pipeline.predict_proba(features)
+        golden_values(again.pipeline, first.test, first.contract),
+        golden_values(first.pipeline, first.test, first.contract),
     )
 
 
@@ -159,7 +176,15 @@ def test_golden_comparison_is_direction_aware(direction: str, found: float, fail
         assert problems[0].startswith(f"metric: golden 0.9, found {found:.6f}, tolerance 0.02")
 
 
-@pytest.mark.xfail(strict=True, reason="proves the gate can fail: no model reaches accuracy 1.01")
+@pytest.mark.xfail(strict=True, reason="proves the gate can fail: a golden no model reaches")
 def test_an_impossible_golden_fails_the_gate() -> None:
-    impossible = {"accuracy": {"value": 1.01, "tolerance": 0.0, "direction": "higher"}}
+    first = reference().measured[0]
+    better = 1.0 if first.metric.direction == "higher" else -1.0
+    impossible = {
+        first.name: {
+            "value": first.value + better,
+            "tolerance": 0.0,
+            "direction": first.metric.direction,
+        }
+    }
     assert not metric_regressions(reference().metrics, impossible)

@@ -58,11 +58,11 @@ def test_bad_params_give_one_line_naming_the_key(
 ) -> None:
     """A wrong type in params.yaml ends with exit 2 and a message naming file and key."""
     params = tmp_path / "params.yaml"
-    params.write_text("train:\n  logistic_regression:\n    C: high\n", encoding="utf-8")
+    params.write_text("train:\n  linear:\n    C: high\n", encoding="utf-8")
     assert main(["--params", str(params), "show-config"]) == 2
     error = capsys.readouterr().err.strip()
     assert error == (
-        f"error: {params}.train.logistic_regression.C: expected float, found str 'high'"
+        f"error: {params}.train.linear.C: expected float, found str 'high'"
     )
 
 

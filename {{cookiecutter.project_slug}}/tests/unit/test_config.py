@@ -48,11 +48,11 @@ OUT_OF_RANGE: list[tuple[str, Any, str]] = [
     ("features.nonlinear.degree", 0, "an integer from 1 to 5"),
     ("features.nonlinear.degree", 6, "an integer from 1 to 5"),
     ("features.encoding.max_categories", 0, "an integer of at least 1"),
-    ("train.logistic_regression.C", 0, "a number above 0"),
-    ("train.logistic_regression.C", -1, "a number above 0"),
-    ("train.logistic_regression.C", float("inf"), "a number above 0"),
-    ("train.logistic_regression.C", float("nan"), "a number above 0"),
-    ("train.logistic_regression.max_iter", 0, "an integer of at least 1"),
+    ("train.linear.C", 0, "a number above 0"),
+    ("train.linear.C", -1, "a number above 0"),
+    ("train.linear.C", float("inf"), "a number above 0"),
+    ("train.linear.C", float("nan"), "a number above 0"),
+    ("train.linear.max_iter", 0, "an integer of at least 1"),
     ("train.random_forest.n_estimators", 0, "an integer of at least 1"),
     ("train.random_forest.max_depth", 0, "an integer of at least 1"),
     ("train.hist_gradient_boosting.max_iter", 0, "an integer of at least 1"),
@@ -81,10 +81,10 @@ WRONG_KIND: list[tuple[str, Any, str]] = [
     (
         "train.model",
         "svm",
-        "one of ['logistic_regression', 'random_forest', 'hist_gradient_boosting']",
+        "one of ['linear', 'random_forest', 'hist_gradient_boosting']",
     ),
-    ("train.logistic_regression.max_iter", 1.5, "int"),
-    ("train.logistic_regression.max_iter", None, "int, found NoneType"),
+    ("train.linear.max_iter", 1.5, "int"),
+    ("train.linear.max_iter", None, "int, found NoneType"),
     ("train.random_forest.max_depth", 2.5, "int or null"),
     ("train.random_forest.max_depth", "deep", "int or null"),
     ("train.random_forest", 3, "a mapping"),
@@ -167,7 +167,7 @@ def test_each_model_has_a_section_and_reads_only_its_own(tmp_path: Path) -> None
         4,
         200,
     )
-    linear = build_estimator(load_params(_write_params(tmp_path, "train.logistic_regression.C", 2)))
+    linear = build_estimator(load_params(_write_params(tmp_path, "train.linear.C", 2)))
     assert (type(linear).__name__, linear.C, linear.max_iter) == ("LogisticRegression", 2.0, 2000)
     path = _write_params(tmp_path, "train.model", "hist_gradient_boosting")
     text = path.read_text(encoding="utf-8").replace("learning_rate: 0.1", "learning_rate: 0.05")

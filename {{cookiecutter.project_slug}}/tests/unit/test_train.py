@@ -41,7 +41,7 @@ def test_train_then_evaluate_writes_one_model_metrics_and_plots(
     capsys.readouterr()
     train.run(project)
     assert capsys.readouterr().out == (
-        f"train: logistic_regression on 45 rows x 4 features -> {project.train.model_path}\n"
+        f"train: linear on 45 rows x 4 features -> {project.train.model_path}\n"
     )
     evaluate.run(project)
     number = r"\d\.\d{4}"

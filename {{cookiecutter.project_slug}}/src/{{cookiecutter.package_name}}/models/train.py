@@ -25,6 +25,7 @@ import pandas as pd
 from {{ cookiecutter.package_name }}.config import Params
 from {{ cookiecutter.package_name }}.data.contract import (
     Contract,
+    Task,
     load_contract,
     read_dataset,
     target_labels,
@@ -40,31 +41,44 @@ class FeatureContractError(InputError):
     """Preprocessing produced a feature matrix that is not all finite floats."""
 
 
-def build_estimator(params: Params) -> Any:
-    """The classifier named by ``train.model``, with the knobs of its section, seeded."""
-    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
+def build_estimator(params: Params, task: Task) -> Any:
+    """The model named by ``train.model`` for ``task``, with its section's knobs, seeded.
 
-    settings = params.train
+    One row per model: the classifier for a class target (binary or multiclass), the
+    regressor for a number, both from the same knobs.
+    """
+    from sklearn import ensemble, linear_model
+
+    settings, seed = params.train, params.seed
+    classify = task != "regression"
     if settings.model == "hist_gradient_boosting":
         boosting = settings.hist_gradient_boosting
-        return HistGradientBoostingClassifier(
+        kind = (
+            ensemble.HistGradientBoostingClassifier
+            if classify
+            else ensemble.HistGradientBoostingRegressor
+        )
+        return kind(
             max_iter=boosting.max_iter,
             learning_rate=boosting.learning_rate,
             max_leaf_nodes=boosting.max_leaf_nodes,
             l2_regularization=boosting.l2_regularization,
             early_stopping=False,  # every round runs: no hidden validation split
-            random_state=params.seed,
+            random_state=seed,
         )
     if settings.model == "random_forest":
         forest = settings.random_forest
-        return RandomForestClassifier(
-            n_estimators=forest.n_estimators,
-            max_depth=forest.max_depth,
-            random_state=params.seed,
+        kind = ensemble.RandomForestClassifier if classify else ensemble.RandomForestRegressor
+        return kind(
+            n_estimators=forest.n_estimators, max_depth=forest.max_depth, random_state=seed
         )
-    linear = settings.logistic_regression
-    return LogisticRegression(C=linear.C, max_iter=linear.max_iter, random_state=params.seed)
+    linear = settings.linear
+    if classify:
+        return linear_model.LogisticRegression(
+            C=linear.C, max_iter=linear.max_iter, random_state=seed
+        )
+    # Ridge minimises |y - Xw|^2 + alpha |w|^2; logistic regression |w|^2 / 2 + C * loss.
+    return linear_model.Ridge(alpha=1 / (2 * linear.C), max_iter=linear.max_iter)
 
 
 def build_pipeline(params: Params, contract: Contract) -> Any:
@@ -76,7 +90,7 @@ def build_pipeline(params: Params, contract: Contract) -> Any:
         contract.categorical_features,
         contract.datetime_features,
     )
-    return Pipeline([("features", preprocessor), ("model", build_estimator(params))])
+    return Pipeline([("features", preprocessor), ("model", build_estimator(params, contract.target.task))])
 
 
 def check_features(matrix: pd.DataFrame) -> None:

@@ -31,6 +31,7 @@ from {{ cookiecutter.package_name }}.data.contract.model import (
     ContractError,
     Label,
     TargetRule,
+    Task,
     load_contract,
 )
 from {{ cookiecutter.package_name }}.data.contract.report import (
@@ -54,6 +55,7 @@ __all__ = [
     "Label",
     "RowLocator",
     "TargetRule",
+    "Task",
     "build_schema",
     "csv_dtypes",
     "load_contract",

@@ -65,9 +65,13 @@ def build_schema(contract: Contract, labelled: bool = True) -> pa.DataFrameSchem
     """
     columns = {rule.name: _column_schema(rule) for rule in contract.columns}
     target = contract.target
+    if target.task == "regression":
+        checks = [pa.Check.ge(target.minimum), pa.Check.le(target.maximum)]
+    else:
+        checks = [pa.Check.isin(list(target.values))]
     columns[target.column] = pa.Column(
         _PANDAS_DTYPES[target.dtype],
-        checks=[pa.Check.isin(list(target.values))],
+        checks=checks,
         nullable=not labelled,
         required=labelled,
     )
@@ -185,7 +189,9 @@ def read_dataset(path: str | Path, contract: Contract, labelled: bool = True) ->
 
 
 def target_labels(series: pd.Series, contract: Contract) -> pd.Series:
-    """The target as plain Python-comparable labels (the contract's values)."""
+    """The target as plain Python-comparable labels (the contract's values), or numbers."""
+    if contract.target.task == "regression":
+        return series.astype("float64")
     if contract.target.dtype == "int":
         return series.astype("int64")
     if contract.target.dtype == "bool":

@@ -27,8 +27,17 @@ Label = int | str | bool
 COLUMN_KEYS = frozenset(
     {"dtype", "min", "max", "nullable", "categories", "unique", "feature", "format"}
 )
-TARGET_KEYS = frozenset({"values", "positive"})
-TOP_KEYS = frozenset({"name", "description", "target", "columns"})
+Task = Literal["binary", "multiclass", "regression"]
+# Which keys of ``target:`` set which task: the task is read from the keys present.
+TARGET_KEYS: dict[Task, frozenset[str]] = {
+    "binary": frozenset({"values", "positive"}),
+    "multiclass": frozenset({"classes"}),
+    "regression": frozenset({"dtype", "min", "max"}),
+}
+TOP_KEYS = frozenset({"name", "description", "target", "columns", "slices"})
+# A slice column splits the rows into groups (a region, a product line) that evaluate
+# scores one by one: a column of a few distinct values.
+SLICE_TYPES: tuple[ColumnType, ...] = ("category", "bool", "int")
 
 
 class ContractError(InputError):
@@ -55,19 +64,38 @@ class ColumnRule:
 
 @dataclasses.dataclass(frozen=True)
 class TargetRule:
-    """The target column: its name (from params.yaml), its two classes, the positive one."""
+    """The target column (its name comes from params.yaml) and the task it sets.
+
+    - binary: ``values`` holds the two classes and ``positive`` the one whose
+      probability the model reports;
+    - multiclass: ``values`` holds the classes (three or more), in the order the
+      probability columns of ``predict`` follow;
+    - regression: no classes; ``minimum`` and ``maximum`` bound a plausible value and
+      ``number`` says whether it is a float or an int.
+    """
 
     column: str
-    values: tuple[Label, ...]
-    positive: Label
+    task: Task
+    values: tuple[Label, ...] = ()
+    positive: Label | None = None
+    number: Literal["float", "int"] = "float"
+    minimum: float | None = None
+    maximum: float | None = None
 
     @property
     def dtype(self) -> ColumnType:
+        if self.task == "regression":
+            return self.number
         if all(isinstance(value, bool) for value in self.values):
             return "bool"
         if all(isinstance(value, int) for value in self.values):
             return "int"
         return "category"
+
+    @property
+    def classes(self) -> tuple[Label, ...]:
+        """The classes a classifier predicts, in the contract's order (none for regression)."""
+        return self.values
 
     @property
     def negative(self) -> Label:
@@ -83,6 +111,8 @@ class Contract:
     description: str
     target: TargetRule
     columns: tuple[ColumnRule, ...]
+    # Columns whose values evaluate reports every metric for (``slices:``).
+    slices: tuple[str, ...] = ()
 
     @property
     def feature_columns(self) -> list[str]:
@@ -230,33 +260,112 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
     )
 
 
-def _parse_target(raw: Any, column: str, where: str) -> TargetRule:
+TARGET_FORMS = (
+    "{values: [<class>, <class>], positive: <class>} (binary), "
+    "{classes: [<class>, <class>, <class>, ...]} (multiclass) or "
+    "{dtype: float|int, min: <number>, max: <number>} (regression)"
+)
+
+
+def _target_task(raw: Any, where: str) -> Task:
+    """The task the keys of ``target:`` set; anything else is one error naming the forms."""
+    _require(isinstance(raw, dict), where, f"expected one of {TARGET_FORMS}, found {quote(raw)}")
+    keys = set(raw)
+    tasks = [task for task, allowed in TARGET_KEYS.items() if keys and keys <= allowed]
     _require(
-        isinstance(raw, dict),
+        len(tasks) == 1,
         where,
-        f"expected a mapping with values and positive, found {quote(raw)}",
+        f"expected the keys of one of {TARGET_FORMS}, found {sorted(keys)}",
     )
-    unknown = sorted(set(raw) - TARGET_KEYS)
-    _require(not unknown, where, f"unknown key(s) {unknown}; expected {sorted(TARGET_KEYS)}")
-    values = raw.get("values")
+    return tasks[0]
+
+
+def _labels(values: Any, where: str, fewest: int, meaning: str) -> tuple[Label, ...]:
     _require(
-        isinstance(values, list) and len(values) == 2 and values[0] != values[1],
-        f"{where}.values",
-        f"expected the two classes of a binary target, found {quote(values)}",
+        isinstance(values, list) and len(values) >= fewest,
+        where,
+        f"expected {meaning}, found {quote(values)}",
     )
     kinds = {type(value) for value in values}
     _require(
         kinds in ({int}, {str}, {bool}),
-        f"{where}.values",
-        f"expected two integers, two strings or true/false, found {quote(values)}",
+        where,
+        f"expected integers, strings or true/false (one kind), found {quote(values)}",
     )
-    positive = raw.get("positive")
+    repeated = sorted({str(value) for value in values if values.count(value) > 1})
+    _require(not repeated, where, f"each class once, found {repeated} repeated")
+    return tuple(values)
+
+
+def _parse_target(raw: Any, column: str, where: str) -> TargetRule:
+    task = _target_task(raw, where)
+    if task == "binary":
+        values = _labels(
+            raw.get("values"), f"{where}.values", 2, "the two classes of a binary target"
+        )
+        _require(
+            len(values) == 2,
+            f"{where}.values",
+            f"expected the two classes of a binary target (list three or more under "
+            f"'classes:' for a multiclass one), found {quote(list(values))}",
+        )
+        positive = raw.get("positive")
+        _require(
+            positive in values and type(positive) is type(values[0]),
+            f"{where}.positive",
+            f"expected one of {list(values)}, found {quote(positive)}",
+        )
+        return TargetRule(column=column, task=task, values=values, positive=positive)
+    if task == "multiclass":
+        classes = _labels(
+            raw.get("classes"),
+            f"{where}.classes",
+            3,
+            "three or more classes (a two-class target is binary: values and positive)",
+        )
+        return TargetRule(column=column, task=task, values=classes)
+    number = raw.get("dtype")
     _require(
-        positive in values,
-        f"{where}.positive",
-        f"expected one of {values}, found {quote(positive)}",
+        number in ("float", "int"),
+        f"{where}.dtype",
+        f"expected float or int (a regression target is a number), found {quote(number)}",
     )
-    return TargetRule(column=column, values=tuple(values), positive=positive)
+    minimum = _number(raw.get("min"), f"{where}.min")
+    maximum = _number(raw.get("max"), f"{where}.max")
+    _require(
+        minimum is not None and maximum is not None and minimum < maximum,
+        where,
+        f"expected plausible bounds min < max for a regression target, found min "
+        f"{quote(raw.get('min'))} and max {quote(raw.get('max'))}",
+    )
+    return TargetRule(
+        column=column, task=task, number=number, minimum=minimum, maximum=maximum
+    )
+
+
+def _parse_slices(raw: Any, rules: tuple[ColumnRule, ...], where: str) -> tuple[str, ...]:
+    """The slice columns: each a listed column of a few values (category, bool or int)."""
+    _require(
+        isinstance(raw, list) and all(isinstance(name, str) for name in raw),
+        where,
+        f"expected a list of column names, found {quote(raw)}",
+    )
+    dtypes = {rule.name: rule.dtype for rule in rules}
+    for name in raw:
+        _require(
+            name in dtypes,
+            where,
+            f"{quote(name)} is not a column of the contract; expected some of {sorted(dtypes)}",
+        )
+        _require(
+            dtypes[name] in SLICE_TYPES,
+            where,
+            f"{quote(name)} is {dtypes[name]}; a slice column is one of {list(SLICE_TYPES)} "
+            "(a few distinct values)",
+        )
+    repeated = sorted({name for name in raw if raw.count(name) > 1})
+    _require(not repeated, where, f"each column once, found {repeated} repeated")
+    return tuple(raw)
 
 
 def load_contract(path: str | Path, target: str) -> Contract:
@@ -293,4 +402,5 @@ def load_contract(path: str | Path, target: str) -> Contract:
         description=str(raw.get("description", "")),
         target=_parse_target(raw.get("target"), target, f"{where}.target"),
         columns=rules,
+        slices=_parse_slices(raw.get("slices", []), rules, f"{where}.slices"),
     )
