@@ -12,8 +12,8 @@ import yaml
 
 from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.data import validate
-from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
-from {{ cookiecutter.package_name }}.data.draft import draft, run
+from {{ cookiecutter.package_name }}.data.contract import Contract, load_contract, read_dataset
+from {{ cookiecutter.package_name }}.data.draft import draft, infer_target, run
 from {{ cookiecutter.package_name }}.errors import InputError
 
 from tests.unit.mini_dataset import mini_frame
@@ -52,12 +52,14 @@ def test_column_names_that_need_quotes_survive() -> None:
     assert set(columns) == {"rate: %", "#id"}
 
 
-def test_target_with_more_than_two_classes_is_refused() -> None:
-    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "label": ["a", "b", "c"]})
-    with pytest.raises(
-        InputError, match=r"target 'label' has 3 distinct values .*expected exactly 2"
-    ):
-        draft(frame, "label", "three", "three.csv")
+def test_a_target_of_three_text_values_is_multiclass_in_sorted_order() -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "label": ["c", "a", "b"]})
+    text = draft(frame, "label", "three", "three.csv")
+    assert yaml.safe_load(text)["target"] == {"classes": ["a", "b", "c"]}
+    assert (
+        "target:  # multiclass: 3 distinct values, in sorted order: the order of predict's"
+        " probability columns" in text.splitlines()
+    )
 
 
 def drafted(tmp_path: Path, frame: pd.DataFrame, text: str | None = None) -> dict[str, str]:
@@ -243,7 +245,7 @@ def test_a_draft_reads_in_full() -> None:
         "# features (dtype datetime); free text (dtype text) is checked, not learned from.",
         "name: people",
         'description: "people (60 rows)"',
-        "target:",
+        "target:  # binary: 2 distinct values",
         "  values: ['no', 'yes']",
         "  positive: 'yes'  # the class whose probability the model reports: choose deliberately",
         "columns:",
@@ -391,13 +393,15 @@ def test_a_missing_target_is_named_with_the_columns_found() -> None:
     assert str(error.value) == "none.csv: no target column 'label'; found ['x', 'y']"
 
 
-def test_a_target_of_many_classes_shows_the_first_ten() -> None:
-    frame = pd.DataFrame({"x": np.arange(12) * 0.5, "label": np.arange(12)})
+def test_a_target_of_many_text_values_is_refused_showing_the_first_ten() -> None:
+    frame = pd.DataFrame({"x": np.arange(42) * 0.5, "label": [f"k{i % 21:02d}" for i in range(42)]})
     with pytest.raises(InputError) as error:
         draft(frame, "label", "many", "many.csv")
     assert str(error.value) == (
-        "many.csv: target 'label' has 12 distinct values [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]; "
-        "expected exactly 2 (the pipeline trains a binary classifier)"
+        "many.csv: target 'label' has 21 distinct text values ['k00', 'k01', 'k02', 'k03',"
+        " 'k04', 'k05', 'k06', 'k07', 'k08', 'k09'] ...; expected 2 classes (binary), 3 to 20"
+        " classes (multiclass) or numbers (regression): more than 20 text values are free"
+        " text or an identifier, not classes"
     )
 
 
@@ -440,9 +444,11 @@ def test_the_draft_goes_to_stdout_without_output(
     frame = _every_kind_of_column()
     frame.to_csv(source, index=False)
     assert main(["draft-contract", str(source), "--target", "label"]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert out == draft(frame, "label", "people", str(source), pd.read_csv(source, dtype=str))
     assert out.startswith(f"# Draft contract for {source}, written by")
+    # What was inferred goes to stderr: stdout stays a contract to redirect to a file.
+    assert err == "draft-contract: target 'label' inferred as binary: 2 distinct values\n"
 
 
 def test_the_contract_is_named_after_the_output_file(
@@ -453,9 +459,288 @@ def test_the_contract_is_named_after_the_output_file(
     output = tmp_path / "members.yaml"
     assert main(["draft-contract", str(source), "--target", "label", "--output", str(output)]) == 0
     assert capsys.readouterr().out == (
+        "draft-contract: target 'label' inferred as binary: 2 distinct values\n"
         f"draft-contract: wrote {output}; review it before `dvc repro`\n"
     )
     text = output.read_text(encoding="utf-8")
     assert text.startswith(f"# Draft contract for {source}, written by")
     assert "\nname: members\n" in text
     assert load_contract(output, "label").name == "members"
+
+
+# The task, inferred from the target (issue 9). The rule: text and true/false are
+# classes (2 binary, 3 to 20 multiclass, more refused); numbers are regression, except
+# whole numbers with few distinct values: 2 are binary, 3 to 20 are class codes when the
+# column would be drafted int (no decimal point in the file, no measurement in its name).
+
+
+def draft_target(
+    tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[Contract, list[str], str]:
+    """Draft ``text`` (a CSV file with a ``label`` column) through the command.
+
+    The contract is loaded and the file read against it (the draft accepts its own
+    data); returns the contract, the lines under ``target:`` and what was printed.
+    """
+    source = tmp_path / "sample.csv"
+    source.write_text(text, encoding="utf-8")
+    output = tmp_path / "sample.yaml"
+    capsys.readouterr()
+    assert main(["draft-contract", str(source), "--target", "label", "--output", str(output)]) == 0
+    printed = capsys.readouterr().out
+    contract = load_contract(output, "label")
+    checked = validate.check(validate.read_raw(source, contract), contract, str(source))
+    assert len(checked.frame) + checked.unlabelled == len(pd.read_csv(source))
+    lines = output.read_text(encoding="utf-8").splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("target:")))
+    end = lines.index("columns:")
+    return contract, lines[start:end], printed
+
+
+def csv_of(labels: list[str]) -> str:
+    """A CSV file of a float feature and the ``label`` column, written as given."""
+    return "x,label\n" + "".join(f"{index * 0.5},{label}\n" for index, label in enumerate(labels))
+
+
+def test_two_text_values_are_binary_and_the_larger_positive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    contract, lines, printed = draft_target(tmp_path, csv_of(["Yes", "No"] * 5), capsys)
+    assert (contract.target.task, contract.target.values) == ("binary", ("No", "Yes"))
+    assert contract.target.positive == "Yes"
+    assert lines == [
+        "target:  # binary: 2 distinct values",
+        "  values: ['No', 'Yes']",
+        "  positive: 'Yes'  # the class whose probability the model reports: choose deliberately",
+    ]
+    assert printed.splitlines()[0] == (
+        "draft-contract: target 'label' inferred as binary: 2 distinct values"
+    )
+
+
+def test_three_text_classes_are_multiclass_with_gaps_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = ["Gentoo", "Adelie", "", "Chinstrap", "Adelie", "", "Gentoo", "Chinstrap"]
+    contract, lines, printed = draft_target(tmp_path, csv_of(labels), capsys)
+    assert contract.target.task == "multiclass"
+    assert contract.target.classes == ("Adelie", "Chinstrap", "Gentoo")
+    assert lines == [
+        "target:  # multiclass: 3 distinct values, in sorted order: the order of predict's"
+        " probability columns",
+        "  classes: [Adelie, Chinstrap, Gentoo]  # 2 row(s) without a target: validate drops them",
+    ]
+    assert printed.splitlines()[0] == (
+        "draft-contract: target 'label' inferred as multiclass: 3 distinct values, in sorted"
+        " order: the order of predict's probability columns"
+    )
+
+
+def test_whole_number_codes_are_multiclass_in_numeric_order_with_regression_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Codes 2, 3, 10 (not '10' < '2'); the comment gives the form for a count."""
+    contract, lines, printed = draft_target(tmp_path, csv_of(["10", "2", "3", "", "2"]), capsys)
+    assert (contract.target.task, contract.target.classes) == ("multiclass", (2, 3, 10))
+    assert contract.target.dtype == "int"
+    comment = (
+        "multiclass: 3 distinct whole numbers (20 at most: class codes, in numeric order);"
+        " a count or a score? then regression: target: {dtype: int, min: 0, max: 14}"
+    )
+    assert lines == [
+        f"target:  # {comment}",
+        "  classes: [2, 3, 10]  # 1 row(s) without a target: validate drops them",
+    ]
+    assert printed.splitlines()[0] == f"draft-contract: target 'label' inferred as {comment}"
+
+
+def test_the_regression_form_a_comment_names_is_a_contract_that_holds_the_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reviewer switches by pasting the alternative: it loads and accepts the file."""
+    _, lines, _ = draft_target(tmp_path, csv_of(["10", "2", "3", "2"]), capsys)
+    alternative = lines[0].split("then regression: ", 1)[1]
+    output = tmp_path / "sample.yaml"
+    text = output.read_text(encoding="utf-8").replace("\n".join(lines), alternative)
+    output.write_text(text, encoding="utf-8")
+    contract = load_contract(output, "label")
+    assert (contract.target.task, contract.target.number) == ("regression", "int")
+    assert (contract.target.minimum, contract.target.maximum) == (0, 14)
+    assert len(read_dataset(tmp_path / "sample.csv", contract)) == 4
+
+
+@pytest.mark.parametrize(("distinct", "task"), [(20, "multiclass"), (21, "regression")])
+def test_at_most_20_whole_numbers_are_classes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], distinct: int, task: str
+) -> None:
+    labels = [str(index % distinct) for index in range(2 * distinct)]
+    contract, lines, _ = draft_target(tmp_path, csv_of(labels), capsys)
+    assert contract.target.task == task
+    if task == "multiclass":
+        assert contract.target.classes == tuple(range(distinct))
+    else:
+        assert contract.target.number == "int"
+        assert lines == [
+            "target:  # regression: 21 distinct numbers, observed 0 .. 20; whole numbers,"
+            " more than 20: a quantity, not class codes",
+            "  dtype: int",
+            "  min: 0",
+            "  max: 30",
+        ]
+
+
+def test_many_whole_numbers_are_an_int_regression_with_whole_bounds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = [str(7 * index - 50) for index in range(30)]  # -50 .. 153
+    contract, lines, printed = draft_target(tmp_path, csv_of(labels), capsys)
+    assert (contract.target.task, contract.target.number) == ("regression", "int")
+    assert (contract.target.minimum, contract.target.maximum) == (-160, 260)
+    assert lines[1:] == ["  dtype: int", "  min: -160", "  max: 260"]
+    assert printed.startswith(
+        "draft-contract: target 'label' inferred as regression: 30 distinct numbers, "
+        "observed -50 .. 153; whole numbers, more than 20"
+    )
+
+
+def test_many_decimal_numbers_are_a_float_regression_with_widened_bounds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bounds as a column's: widened by half the range, from 0 when nothing is negative."""
+    labels = [f"{2700 + 37.5 * index}" for index in range(97)] + ["", ""]
+    contract, lines, printed = draft_target(tmp_path, csv_of(labels), capsys)
+    assert (contract.target.task, contract.target.number) == ("regression", "float")
+    assert lines == [
+        "target:  # regression: 97 distinct numbers, observed 2700 .. 6300",
+        "  dtype: float  # 2 row(s) without a target: validate drops them",
+        "  min: 900",
+        "  max: 8100",
+    ]
+    assert printed.splitlines()[0] == (
+        "draft-contract: target 'label' inferred as regression: 97 distinct numbers,"
+        " observed 2700 .. 6300"
+    )
+    assert contract.target.classes == ()
+
+
+def test_whole_numbers_written_with_a_decimal_point_are_regression_naming_the_classes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    contract, lines, _ = draft_target(tmp_path, csv_of(["1.0", "2.0", "5.0", "2.0"]), capsys)
+    assert (contract.target.task, contract.target.number) == ("regression", "float")
+    assert lines[0] == (
+        "target:  # regression: 3 distinct numbers, observed 1 .. 5; whole numbers here,"
+        " but written with a decimal point; class codes? then multiclass: target:"
+        " {classes: [1, 2, 5]}"
+    )
+
+
+def test_whole_numbers_named_as_a_measurement_are_regression_naming_the_classes() -> None:
+    frame = pd.DataFrame({"x": np.arange(6) * 0.5, "mass_kg": [60, 61, 62, 60, 61, 62]})
+    text = draft(frame, "mass_kg", "birds", "birds.csv")
+    assert yaml.safe_load(text)["target"] == {"dtype": "float", "min": 59, "max": 63}
+    assert (
+        "target:  # regression: 3 distinct numbers, observed 60 .. 62; whole numbers here,"
+        " but 'kg' names a measurement: float, so 70.5 is accepted too; class codes? then"
+        " multiclass: target: {classes: [60, 61, 62]}" in text.splitlines()
+    )
+
+
+def test_int_codes_with_gaps_read_as_float_stay_int_classes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pandas reads 1, <empty>, 2 as floats; the file's text says whole: codes still."""
+    contract, _, _ = draft_target(tmp_path, csv_of(["1", "", "2", "3", "1", ""]), capsys)
+    assert (contract.target.task, contract.target.classes) == ("multiclass", (1, 2, 3))
+
+
+@pytest.mark.parametrize(
+    ("written", "note"),
+    [
+        ("{:.1f}", ""),  # 3750.0: float, nothing more to say
+        (
+            "{:.0f}",
+            "; whole numbers here, but 'g' names a measurement: float, so 70.5 is accepted too",
+        ),
+    ],
+    ids=["decimal-point", "measurement"],
+)
+def test_many_whole_numbers_that_are_float_are_regression_without_classes_named(
+    written: str, note: str
+) -> None:
+    """Grams, whole in this sample: a mass, with no class codes to offer instead."""
+    frame = pd.DataFrame({"x": np.arange(30) * 0.5, "body_mass_g": 2700 + 25 * np.arange(30)})
+    texts = frame.map(written.format)
+    lines = draft(frame, "body_mass_g", "birds", "birds.csv", texts).splitlines()
+    start = lines.index("columns:") - 4
+    assert lines[start : start + 4] == [
+        f"target:  # regression: 30 distinct numbers, observed 2700 .. 3425{note}",
+        "  dtype: float",
+        "  min: 2300",
+        "  max: 3800",
+    ]
+
+
+def test_two_whole_numbers_are_binary_even_written_as_floats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    contract, lines, _ = draft_target(tmp_path, csv_of(["0.0", "1.0", "", "1.0"]), capsys)
+    assert (contract.target.task, contract.target.values) == ("binary", (0, 1))
+    assert lines[1] == "  values: [0, 1]  # 1 row(s) without a target: validate drops them"
+
+
+def test_two_fractional_numbers_are_regression_not_classes() -> None:
+    """A class is an integer, a string or true/false: 0.5 and 1.5 are measurements."""
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "score": [0.5, 1.5, 0.5]})
+    target = yaml.safe_load(draft(frame, "score", "s", "s.csv"))["target"]
+    assert target == {"dtype": "float", "min": 0, "max": 2.0}
+
+
+@pytest.mark.parametrize(
+    ("labels", "found"),
+    [
+        (["yes", "yes", None], "1 distinct value ['yes'] in 2 row(s)"),
+        ([3, 3, 3], "1 distinct value [3] in 3 row(s)"),
+        ([2.5, 2.5, None], "1 distinct value [2.5] in 2 row(s)"),
+        ([True, True, True], "1 distinct value [True] in 3 row(s)"),
+    ],
+    ids=["text", "int", "float", "bool"],
+)
+def test_a_target_of_one_value_is_refused(labels: list[object], found: str) -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "label": labels})
+    with pytest.raises(InputError) as error:
+        draft(frame, "label", "one", "one.csv")
+    assert str(error.value) == (
+        f"one.csv: target 'label' has {found}; expected 2 classes (binary), 3 to 20 classes"
+        " (multiclass) or numbers (regression)"
+    )
+
+
+def test_an_empty_target_is_refused() -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0], "label": [np.nan, np.nan]})
+    with pytest.raises(InputError) as error:
+        draft(frame, "label", "none", "none.csv")
+    assert str(error.value) == (
+        "none.csv: target 'label': every one of 2 cell(s) is empty; expected 2 classes"
+        " (binary), 3 to 20 classes (multiclass) or numbers (regression)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("labels", "task"),
+    [
+        (["a", "b"] * 3, "binary"),
+        (["a", "b", "c"] * 2, "multiclass"),
+        ([True, False] * 3, "binary"),
+        ([1, 2, 3] * 2, "multiclass"),
+        ([0.25, 1.5, 3.0, 4.5, 6.0, 7.25], "regression"),
+    ],
+)
+def test_each_inferred_task_is_the_task_the_contract_loads(
+    tmp_path: Path, labels: list[object], task: str
+) -> None:
+    frame = pd.DataFrame({"x": np.arange(6) * 0.5, "label": labels})
+    assert infer_target("label", frame["label"]).task == task
+    output = tmp_path / "contract.yaml"
+    output.write_text(draft(frame, "label", "c", "c.csv"), encoding="utf-8")
+    assert load_contract(output, "label").target.task == task

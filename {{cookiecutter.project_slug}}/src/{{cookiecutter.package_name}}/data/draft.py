@@ -5,27 +5,49 @@ drafts one from the data instead: each column's type, whether it has empty cells
 its categories, and range bounds widened beyond what this one sample shows (a range
 fitted tightly to one sample would reject the next sample's honest extremes). Every
 bound carries the observed range as a comment, so the reviewer can judge it.
+
+The target sets the task, and the draft infers it from the target's values, saying
+what it inferred and why in a comment on ``target:`` (and on the terminal):
+
+- text or true/false: classes. Two values are binary, 3 to ``MAX_CLASSES`` multiclass;
+  one value, or more text values than that, is refused;
+- numbers: regression, except whole numbers with few distinct values. Two are binary;
+  3 to ``MAX_CLASSES`` are classes when the column would be drafted ``int`` (written
+  without a decimal point, its name naming no measurement). Such codes could also be a
+  count or a score: the comment gives the regression form to switch to, and a
+  regression target of few whole values gives the classes form.
+
 The draft is a starting point, not a verdict: docs/adding-a-dataset.md says what to check.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
+import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from {{ cookiecutter.package_name }}.data.contract import Task
 from {{ cookiecutter.package_name }}.data.files import read_csv
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.io import write_text
 
 MAX_CATEGORIES = 50
+# A target of at most this many distinct text values (or whole-number codes) is classes.
+MAX_CLASSES = 20
+EXPECTED_TARGET = (
+    f"expected 2 classes (binary), 3 to {MAX_CLASSES} classes (multiclass) or numbers (regression)"
+)
+# What pandas.api.types.infer_dtype calls a column of numbers.
+NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float"})
 # Bounds are widened by this share of the observed range on each side.
 MARGIN = 0.5
 # A column named with one of these words is measured, so typed float even when this
@@ -100,7 +122,7 @@ def _round(value: float, direction: Callable[[float], int], scale: float) -> flo
     return round(rounded, -exponent)
 
 
-def _bounds(values: pd.Series, integer: bool = False) -> str:
+def _limits(values: pd.Series, integer: bool = False) -> tuple[float | int, float | int]:
     """Widened bounds; whole numbers for an ``int`` column (never ``min: 0.5``)."""
     low, high = float(values.min()), float(values.max())
     margin = (high - low) * MARGIN
@@ -111,6 +133,12 @@ def _bounds(values: pd.Series, integer: bool = False) -> str:
     maximum = _round(high + margin, math.ceil, scale)
     if integer:
         minimum, maximum = math.floor(minimum), math.ceil(maximum)
+    return minimum, maximum
+
+
+def _bounds(values: pd.Series, integer: bool = False) -> str:
+    """:func:`_limits` as YAML: ``min: 0, max: 40``."""
+    minimum, maximum = _limits(values, integer)
     return f"min: {_scalar(minimum)}, max: {_scalar(maximum)}"
 
 
@@ -196,19 +224,26 @@ def _dates(values: pd.Series) -> tuple[list[str], list[str]] | None:
     return rules, notes
 
 
-def _numeric(name: str, present: pd.Series, texts: pd.Series | None) -> tuple[list[str], str]:
-    """Rules and a note for a numeric column: ``int`` only for whole counts and codes."""
-    whole = _whole(present)
-    if not whole or _written_with_decimals(present, texts):
-        return ["dtype: float", _bounds(present)], _observed(present)
+def _number_type(
+    name: str, present: pd.Series, texts: pd.Series | None
+) -> tuple[Literal["float", "int"], str | None]:
+    """``int`` only for whole counts and codes; with why whole numbers are float, if so."""
+    if not _whole(present) or _written_with_decimals(present, texts):
+        return "float", None
     measured = _measurement(name)
     if measured is not None:
-        return (
-            ["dtype: float", _bounds(present)],
-            f"{_observed(present)}; whole numbers here, but {measured!r} names a "
-            "measurement: float, so 70.5 is accepted too",
+        return "float", (
+            f"whole numbers here, but {measured!r} names a measurement: float, "
+            "so 70.5 is accepted too"
         )
-    return ["dtype: int", _bounds(present, integer=True)], _observed(present)
+    return "int", None
+
+
+def _numeric(name: str, present: pd.Series, texts: pd.Series | None) -> tuple[list[str], str]:
+    """Rules and a note for a numeric column: ``int`` only for whole counts and codes."""
+    dtype, why = _number_type(name, present, texts)
+    note = _observed(present) if why is None else f"{_observed(present)}; {why}"
+    return [f"dtype: {dtype}", _bounds(present, integer=dtype == "int")], note
 
 
 def _rules(name: str, present: pd.Series, texts: pd.Series | None) -> tuple[list[str], list[str]]:
@@ -253,6 +288,122 @@ def _column(name: str, series: pd.Series, texts: pd.Series | None = None) -> str
     return f"  {_key(name)}: {flow}{comment}"
 
 
+@dataclasses.dataclass(frozen=True)
+class TargetDraft:
+    """What the draft infers of the target: its task, its YAML lines, and why (one line)."""
+
+    task: Task
+    lines: tuple[str, ...]
+    reason: str
+
+
+def _classes(labels: list[Any], reason: str, gap: str) -> TargetDraft:
+    """Two ``labels`` are binary, 3 to ``MAX_CLASSES`` multiclass (``labels`` sorted)."""
+    if len(labels) == 2:
+        return TargetDraft(
+            "binary",
+            (
+                f"target:  # binary: {reason}",
+                f"  values: {_flow(labels)}{gap}",
+                f"  positive: {_scalar(labels[1])}"
+                "  # the class whose probability the model reports: choose deliberately",
+            ),
+            f"binary: {reason}",
+        )
+    return TargetDraft(
+        "multiclass",
+        (f"target:  # multiclass: {reason}", f"  classes: {_flow(labels)}{gap}"),
+        f"multiclass: {reason}",
+    )
+
+
+def _too_few(column: str, labels: list[Any], rows: int, source: str) -> InputError:
+    return InputError(
+        f"{source}: target {column!r} has 1 distinct value {labels} in {rows} row(s); "
+        f"{EXPECTED_TARGET}"
+    )
+
+
+def _number_target(
+    column: str, present: pd.Series, texts: pd.Series | None, source: str, gap: str
+) -> TargetDraft:
+    """Classes for two whole numbers or a few whole codes; regression for other numbers."""
+    distinct = present.unique()
+    whole = _whole(present)
+    labels = sorted(int(value) for value in distinct) if whole else []
+    if len(distinct) < 2:
+        shown: list[Any] = labels or [float(value) for value in distinct]
+        raise _too_few(column, shown, len(present), source)
+    dtype, why = _number_type(column, present, texts)
+    if whole and len(labels) == 2:
+        return _classes(labels, "2 distinct values", gap)
+    if whole and dtype == "int" and len(labels) <= MAX_CLASSES:
+        regression = "{" + f"dtype: int, {_bounds(present, integer=True)}" + "}"
+        reason = (
+            f"{len(labels)} distinct whole numbers ({MAX_CLASSES} at most: class codes, in "
+            f"numeric order); a count or a score? then regression: target: {regression}"
+        )
+        return _classes(labels, reason, gap)
+    notes = [f"{len(distinct)} distinct numbers, {_observed(present)}"]
+    if whole and dtype == "int":
+        notes.append(f"whole numbers, more than {MAX_CLASSES}: a quantity, not class codes")
+    elif whole and len(labels) <= MAX_CLASSES:  # few whole values: codes, were it int
+        notes.append(why or "whole numbers here, but written with a decimal point")
+        notes.append("class codes? then multiclass: target: {classes: " + _flow(labels) + "}")
+    elif why is not None:
+        notes.append(why)
+    reason = "; ".join(notes)
+    minimum, maximum = _limits(present, integer=dtype == "int")
+    return TargetDraft(
+        "regression",
+        (
+            f"target:  # regression: {reason}",
+            f"  dtype: {dtype}{gap}",
+            f"  min: {_scalar(minimum)}",
+            f"  max: {_scalar(maximum)}",
+        ),
+        f"regression: {reason}",
+    )
+
+
+def infer_target(
+    column: str, series: pd.Series, texts: pd.Series | None = None, source: str = "the file"
+) -> TargetDraft:
+    """The task the target ``series`` sets, by the rules of this module's docstring.
+
+    ``texts`` is the column as written (``181`` or ``181.0``); ``source`` names the file
+    in messages. Empty cells are rows without a target: counted, not learned from.
+    """
+    present = series.dropna()
+    unlabelled = len(series) - len(present)
+    gap = f"  # {unlabelled} row(s) without a target: validate drops them" if unlabelled else ""
+    if present.empty:
+        raise InputError(
+            f"{source}: target {column!r}: every one of {len(series)} cell(s) is empty; "
+            f"{EXPECTED_TARGET}"
+        )
+    kind = pd.api.types.infer_dtype(present, skipna=True)
+    if pd.api.types.is_bool_dtype(present) or kind == "boolean":
+        labels: list[Any] = sorted({bool(value) for value in present})
+        reason = "2 distinct values, true and false"
+    elif kind in NUMBER_KINDS:
+        return _number_target(column, pd.to_numeric(present), texts, source, gap)
+    else:
+        labels = sorted({str(value) for value in present})
+        if len(labels) > MAX_CLASSES:
+            raise InputError(
+                f"{source}: target {column!r} has {len(labels)} distinct text values "
+                f"{labels[:10]}{' ...' if len(labels) > 10 else ''}; {EXPECTED_TARGET}: "
+                f"more than {MAX_CLASSES} text values are free text or an identifier, not classes"
+            )
+        reason = f"{len(labels)} distinct values"
+        if len(labels) > 2:
+            reason += ", in sorted order: the order of predict's probability columns"
+    if len(labels) < 2:
+        raise _too_few(column, labels, len(present), source)
+    return _classes(labels, reason, gap)
+
+
 def draft(
     frame: pd.DataFrame,
     target: str,
@@ -265,16 +416,20 @@ def draft(
     ``texts`` is the same file read as text, cell by cell: it tells ``181`` from
     ``181.0``, which the parsed numbers cannot.
     """
+    return draft_with_target(frame, target, name, source, texts)[0]
+
+
+def draft_with_target(
+    frame: pd.DataFrame,
+    target: str,
+    name: str,
+    source: str,
+    texts: pd.DataFrame | None = None,
+) -> tuple[str, TargetDraft]:
+    """:func:`draft`, with what it inferred of the target."""
     if target not in frame.columns:
         raise InputError(f"{source}: no target column {target!r}; found {list(frame.columns)}")
-    classes = frame[target].dropna()
-    values = sorted(classes.unique().tolist())
-    if len(values) != 2:
-        raise InputError(
-            f"{source}: target {target!r} has {len(values)} distinct values {values[:10]}; "
-            "expected exactly 2 (the pipeline trains a binary classifier)"
-        )
-    unlabelled = int(frame[target].isna().sum())
+    inferred = infer_target(target, frame[target], None if texts is None else texts[target], source)
     lines = [
         f"# Draft contract for {source}, written by draft-contract: review every line",
         "# (docs/adding-a-dataset.md). Bounds are widened beyond the observed range.",
@@ -284,11 +439,7 @@ def draft(
         "# features (dtype datetime); free text (dtype text) is checked, not learned from.",
         f"name: {name}",
         f"description: {_quoted(f'{name} ({len(frame)} rows)')}",
-        "target:",
-        f"  values: {_flow(values)}"
-        + (f"  # {unlabelled} row(s) without a target: validate drops them" if unlabelled else ""),
-        f"  positive: {_scalar(values[1])}"
-        "  # the class whose probability the model reports: choose deliberately",
+        *inferred.lines,
         "columns:",
     ]
     lines += [
@@ -296,19 +447,22 @@ def draft(
         for column in frame.columns
         if column != target
     ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", inferred
 
 
 def run(csv: Path, target: str, output: Path | None) -> None:
     frame = read_csv(csv)
     texts = read_csv(csv, dtype={str(column): "str" for column in frame.columns})
-    text = draft(frame, target, (output or csv).stem, str(csv), texts)
+    text, inferred = draft_with_target(frame, target, (output or csv).stem, str(csv), texts)
+    said = f"draft-contract: target {target!r} inferred as {inferred.reason}"
     if output is None:
         print(text, end="")
+        print(said, file=sys.stderr)  # stdout stays the contract alone
         return
     if output.exists():
         raise InputError(
             f"{output}: already exists; expected a new file (remove it or choose another)"
         )
     write_text(text, output)
+    print(said)
     print(f"draft-contract: wrote {output}; review it before `dvc repro`")
