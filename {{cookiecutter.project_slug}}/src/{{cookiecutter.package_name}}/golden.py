@@ -58,10 +58,12 @@ def _spread_key(pipeline: Any, test: pd.DataFrame, contract: Contract) -> np.nda
     features = test[contract.feature_columns]
     if contract.target.task == "regression":
         return decide(pipeline, features, contract, 0.5)[0].to_numpy()
-    probabilities = class_probabilities(pipeline, features, contract).to_numpy()
+    probabilities = class_probabilities(pipeline, features, contract)
     if contract.target.task == "binary":
-        return probabilities[:, list(contract.target.classes).index(contract.target.positive)]
-    return probabilities.argmax(axis=1) + probabilities.max(axis=1)
+        return probabilities[contract.target.positive].to_numpy()
+    values = probabilities.to_numpy()
+    key: np.ndarray[Any, Any] = values.argmax(axis=1) + values.max(axis=1)
+    return key
 
 
 def golden_inputs(reference: Trained) -> pd.DataFrame:
@@ -79,8 +81,7 @@ def golden_inputs(reference: Trained) -> pd.DataFrame:
 
 def prediction_tolerance(contract: Contract) -> float:
     target = contract.target
-    if target.task == "regression":
-        assert target.minimum is not None and target.maximum is not None
+    if target.minimum is not None and target.maximum is not None:  # regression
         return round(RANGE_SHARE * (target.maximum - target.minimum), 6)
     return PROBABILITY_TOLERANCE
 
@@ -153,7 +154,9 @@ def update(params: Params, root: Path, golden_dir: Path) -> str:
     before_values = _flat(old_predictions.get(key, []))
     now = _flat(values)
     if len(before_values) == len(now) and old_predictions.get("task") == contract.target.task:
-        moved = max((abs(new - old) for new, old in zip(now, before_values, strict=True)), default=0.0)
+        moved = max(
+            (abs(new - old) for new, old in zip(now, before_values, strict=True)), default=0.0
+        )
         lines.append(f"predictions: {len(values)} rows; largest move {moved:.6f}")
     else:
         lines.append(f"predictions: {len(values)} rows written (none to compare before)")

@@ -176,6 +176,21 @@ def test_golden_comparison_is_direction_aware(direction: str, found: float, fail
         assert problems[0].startswith(f"metric: golden 0.9, found {found:.6f}, tolerance 0.02")
 
 
+def test_a_slice_harmed_beyond_its_tolerance_fails_while_the_whole_holds() -> None:
+    """Slices are held one by one: a model much worse for one region fails the gate even
+    though the average over all rows stays within its tolerance."""
+    goldens = {
+        "rmse": {"value": 10.0, "tolerance": 0.5, "direction": "lower"},
+        "rmse[region=north]": {"value": 9.0, "tolerance": 0.7, "direction": "lower"},
+        "rmse[region=south]": {"value": 11.0, "tolerance": 0.7, "direction": "lower"},
+    }
+    found = {"rmse": 10.4, "rmse[region=north]": 8.5, "rmse[region=south]": 12.0}
+    assert metric_regressions(found, goldens) == [
+        "rmse[region=south]: golden 11.0, found 12.000000, tolerance 0.7 "
+        "(lower is better; worst accepted 11.700000)"
+    ]
+
+
 @pytest.mark.xfail(strict=True, reason="proves the gate can fail: a golden no model reaches")
 def test_an_impossible_golden_fails_the_gate() -> None:
     first = reference().measured[0]

@@ -52,11 +52,13 @@ def mini_frame(rows: int = ROWS, seed: int = 0) -> pd.DataFrame:
     )
 
 
-def write_project(folder: Path, frame: pd.DataFrame | None = None) -> Params:
+def write_project(
+    folder: Path, frame: pd.DataFrame | None = None, contract_text: str = CONTRACT
+) -> Params:
     """Write the contract and a raw CSV into ``folder``; return params pointing at them."""
     contract = folder / "contracts" / "mini.yaml"
     contract.parent.mkdir(parents=True, exist_ok=True)
-    contract.write_text(CONTRACT, encoding="utf-8")
+    contract.write_text(contract_text, encoding="utf-8")
     raw = folder / "data" / "raw" / "dataset.csv"
     raw.parent.mkdir(parents=True, exist_ok=True)
     (mini_frame() if frame is None else frame).to_csv(raw, index=False)

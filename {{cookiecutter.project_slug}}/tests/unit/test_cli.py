@@ -61,9 +61,7 @@ def test_bad_params_give_one_line_naming_the_key(
     params.write_text("train:\n  linear:\n    C: high\n", encoding="utf-8")
     assert main(["--params", str(params), "show-config"]) == 2
     error = capsys.readouterr().err.strip()
-    assert error == (
-        f"error: {params}.train.linear.C: expected float, found str 'high'"
-    )
+    assert error == (f"error: {params}.train.linear.C: expected float, found str 'high'")
 
 
 def test_unknown_environment_is_refused(

@@ -161,19 +161,19 @@ def test_each_model_has_a_section_and_reads_only_its_own(tmp_path: Path) -> None
     path = _write_params(tmp_path, "train.model", "random_forest")
     text = path.read_text(encoding="utf-8").replace("max_depth: null", "max_depth: 4")
     path.write_text(text.replace("C: 1.0", "C: 0.5"), encoding="utf-8")
-    forest = build_estimator(load_params(path))
+    forest = build_estimator(load_params(path), "binary")
     assert (type(forest).__name__, forest.max_depth, forest.n_estimators) == (
         "RandomForestClassifier",
         4,
         200,
     )
-    linear = build_estimator(load_params(_write_params(tmp_path, "train.linear.C", 2)))
+    linear = build_estimator(load_params(_write_params(tmp_path, "train.linear.C", 2)), "binary")
     assert (type(linear).__name__, linear.C, linear.max_iter) == ("LogisticRegression", 2.0, 2000)
     path = _write_params(tmp_path, "train.model", "hist_gradient_boosting")
     text = path.read_text(encoding="utf-8").replace("learning_rate: 0.1", "learning_rate: 0.05")
     text = text.replace("l2_regularization: 0.0", "l2_regularization: 0.5")
     path.write_text(text.replace("max_leaf_nodes: 31", "max_leaf_nodes: 7"), encoding="utf-8")
-    boosting = build_estimator(load_params(path))
+    boosting = build_estimator(load_params(path), "multiclass")
     assert type(boosting).__name__ == "HistGradientBoostingClassifier"
     assert boosting.random_state == 42  # params.yaml's seed
     assert (boosting.max_iter, boosting.learning_rate, boosting.max_leaf_nodes) == (200, 0.05, 7)

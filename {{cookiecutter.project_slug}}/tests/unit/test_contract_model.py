@@ -131,32 +131,34 @@ def _refusal(tmp_path: Path, text: str) -> str:
         ),
         (
             _edited(TARGET, "target: label\n"),
-            "<file>.target: expected a mapping with values and positive, found 'label'",
+            "<file>.target: expected one of {values: [<class>, <class>], positive: <class>} "
+            "(binary), {classes: [<class>, <class>, <class>, ...]} (multiclass) or "
+            "{dtype: float|int, min: <number>, max: <number>} (regression), found 'label'",
         ),
         (
             _edited(TARGET, TARGET + '  negative: "no"\n'),
-            "<file>.target: unknown key(s) ['negative']; expected ['positive', 'values']",
+            "<file>.target: unknown key(s) ['negative'] for a binary target; "
+            "expected ['positive', 'values']",
         ),
         (
             _edited('values: ["no", "yes"]', 'values: ["no", "yes", "n/a"]'),
-            "<file>.target.values: expected the two classes of a binary target, "
-            "found ['no', 'yes', 'n/a']",
+            "<file>.target.values: expected the two classes of a binary target (list three "
+            "or more under 'classes:' for a multiclass one), found ['no', 'yes', 'n/a']",
         ),
         (
             _edited('values: ["no", "yes"]', 'values: ["yes", "yes"]'),
-            "<file>.target.values: expected the two classes of a binary target, "
-            "found ['yes', 'yes']",
+            "<file>.target.values: each class once, found ['yes'] repeated",
         ),
         (
             _edited('values: ["no", "yes"]', 'values: [0, "yes"]'),
-            "<file>.target.values: expected two integers, two strings or true/false, "
+            "<file>.target.values: expected integers, strings or true/false (one kind), "
             "found [0, 'yes']",
         ),
         (
             _edited(
                 'values: ["no", "yes"]\n  positive: "yes"', "values: [0.0, 1.0]\n  positive: 1.0"
             ),
-            "<file>.target.values: expected two integers, two strings or true/false, "
+            "<file>.target.values: expected integers, strings or true/false (one kind), "
             "found [0.0, 1.0]",
         ),
         (
@@ -167,7 +169,7 @@ def _refusal(tmp_path: Path, text: str) -> str:
         (
             "version: 2\n" + CONTRACT,
             "<file>: unknown key(s) ['version']; expected some of "
-            "['columns', 'description', 'name', 'target']",
+            "['columns', 'description', 'name', 'slices', 'target']",
         ),
         (
             "name: mini\n" + TARGET + "columns: {}\n",

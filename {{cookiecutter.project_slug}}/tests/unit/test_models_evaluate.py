@@ -56,20 +56,23 @@ def test_a_model_without_the_positive_class_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as error:
         evaluate.positive_probability(model, mini_frame().head(2), contract)
     assert str(error.value) == (
-        "model classes ['no', 'maybe'] do not include the contract's positive class 'yes' "
+        "model classes ['no', 'maybe'] are not the contract's ['no', 'yes'] "
         f"({contract.path}); retrain the model"
     )
 
 
 def test_metrics_file_has_one_metric_a_line_in_table_order(tmp_path: Path) -> None:
     params = write_project(tmp_path)
+    contract = _contract(tmp_path)
+    probability = np.array([0.9, 0.4, 0.2, 0.6])
     scores = Scores(
         actual=pd.Series(["yes", "yes", "no", "no"]),
-        probability=np.array([0.9, 0.4, 0.2, 0.6]),
         predicted=pd.Series(["yes", "no", "no", "yes"]),
-        positive="yes",
+        probabilities=pd.DataFrame({"no": 1 - probability, "yes": probability}),
+        target=contract.target,
     )
-    results = evaluate.write_reports(scores, params)
+    frame = mini_frame(rows=4)
+    results = evaluate.write_reports(scores, evaluate.measure(scores, frame, contract), params)
     text = Path(params.evaluate.metrics_path).read_text(encoding="utf-8")
     assert text.splitlines() == [
         "{",

@@ -19,10 +19,10 @@ from {{ cookiecutter.package_name }}.config import (
     RandomForestConfig,
 )
 from {{ cookiecutter.package_name }}.data import validate
-from {{ cookiecutter.package_name }}.data.contract import load_contract, read_dataset
+from {{ cookiecutter.package_name }}.data.contract import TargetRule, load_contract, read_dataset
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.models import evaluate, train
-from {{ cookiecutter.package_name }}.models.metrics import Scores
+from {{ cookiecutter.package_name }}.models.metrics import Scores, metric_table
 
 from tests.unit.mini_dataset import mini_frame, write_project
 
@@ -110,13 +110,14 @@ def test_positive_probability_follows_the_contract_not_the_class_order(project: 
 
 
 def test_metrics_of_known_predictions() -> None:
+    probability = np.array([0.9, 0.4, 0.2, 0.6])
     scores = Scores(
         actual=pd.Series([1, 1, 0, 0]),
-        probability=np.array([0.9, 0.4, 0.2, 0.6]),
         predicted=pd.Series([1, 0, 0, 1]),
-        positive=1,
+        probabilities=pd.DataFrame({0: 1 - probability, 1: probability}),
+        target=TargetRule(column="target", task="binary", values=(0, 1), positive=1),
     )
-    metrics = evaluate.metrics(scores)
+    metrics = {metric.name: metric.compute(scores) for metric in metric_table(scores.target)}
     assert metrics["accuracy"] == 0.5
     assert metrics["precision"] == 0.5
     assert metrics["recall"] == 0.5

@@ -7,7 +7,8 @@ message naming the file, the column, the rule and a few offending lines, and no
 split is written, so nothing downstream runs on bad data.
 
 The split is stratified on the target with ``seed`` and ``data.test_size``, so both
-files keep the class balance and the same parameters give the same split.
+files keep the class balance (for a number target, its spread over quantile bins)
+and the same parameters give the same split.
 """
 
 from __future__ import annotations
@@ -72,32 +73,56 @@ def _classes(counts: pd.Series) -> str:
     )
 
 
+NUMBER_STRATA = 5  # a number target is stratified on this many quantile bins
+
+
+def _number_strata(values: pd.Series, source: str, target: str) -> pd.Series:
+    """Quantile bins of a number target, so train and test both span its range."""
+    if len(values) < 4:
+        raise InputError(
+            f"{source}: target {quote(target)}: a split needs at least 4 labelled rows "
+            f"(2 on each side); found {len(values)}"
+        )
+    bins = min(NUMBER_STRATA, len(values) // 2)
+    strata: pd.Series = pd.qcut(values.rank(method="first"), q=bins, labels=False)
+    return strata
+
+
 def split(
-    frame: pd.DataFrame, target: str, test_size: float, seed: int, source: str = "the data"
+    frame: pd.DataFrame,
+    target: str,
+    test_size: float,
+    seed: int,
+    source: str = "the data",
+    number: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stratified train/test split; the one split both the pipeline and the golden tests use.
 
-    ``source`` names the data in messages.
+    Stratified on the class, or for a number target (``number``, regression) on its
+    quantile bins. ``source`` names the data in messages.
     """
     from sklearn.model_selection import train_test_split  # deferred: slow import
 
-    counts = frame[target].value_counts()
-    if len(counts) < 2 or counts.min() < 2:
-        raise InputError(
-            f"{source}: target {quote(target)}: a stratified split needs at least 2 rows of "
-            f"each of 2 classes; found {_classes(counts) or 'no rows'}"
-        )
-    rows, classes = len(frame), len(counts)
+    if number:
+        strata = _number_strata(frame[target], source, target)
+    else:
+        strata = frame[target]
+        counts = strata.value_counts()
+        if len(counts) < 2 or counts.min() < 2:
+            raise InputError(
+                f"{source}: target {quote(target)}: a stratified split needs at least 2 rows "
+                f"of each of 2 classes; found {_classes(counts) or 'no rows'}"
+            )
+    rows, classes = len(frame), strata.nunique()
     test_rows = math.ceil(test_size * rows)
     if test_rows < classes or rows - test_rows < classes:
+        groups = "quantile bin of the target" if number else "class"
         raise InputError(
             f"{source}: data.test_size {test_size:g} of {rows} rows leaves {test_rows} test and "
             f"{rows - test_rows} training row(s); a stratified split needs at least {classes} "
-            "(one per class) on each side: change data.test_size in params.yaml"
+            f"(one per {groups}) on each side: change data.test_size in params.yaml"
         )
-    train, test = train_test_split(
-        frame, test_size=test_size, random_state=seed, stratify=frame[target]
-    )
+    train, test = train_test_split(frame, test_size=test_size, random_state=seed, stratify=strata)
     return train, test
 
 
@@ -151,7 +176,8 @@ def validate(
 ) -> Split:
     """The stage without its files: :func:`check` ``raw``, then :func:`split` it."""
     checked = check(raw, contract, source, written)
-    train, test = split(checked.frame, data.target, data.test_size, seed, source)
+    number = contract.target.task == "regression"
+    train, test = split(checked.frame, data.target, data.test_size, seed, source, number)
     return Split(train, test, len(checked.frame), checked.unlabelled)
 
 

@@ -31,7 +31,6 @@ from {{ cookiecutter.package_name }}.io import write_text
 from {{ cookiecutter.package_name }}.models import plots
 from {{ cookiecutter.package_name }}.models.metrics import Metric, Scores, metric_table
 
-
 MIN_SLICE_ROWS = 10  # a slice value with fewer test rows is too noisy to hold to a golden
 
 
@@ -106,14 +105,15 @@ def decide(
     probabilities = class_probabilities(pipeline, features, contract)
     if target.task == "binary":
         positive = probabilities[target.positive] >= threshold
-        chosen = np.where(positive, target.positive, target.negative)
-    else:
-        chosen = np.asarray(target.classes, dtype=object)[probabilities.to_numpy().argmax(axis=1)]
+        return positive.map({True: target.positive, False: target.negative}), probabilities
+    chosen = np.asarray(target.classes, dtype=object)[probabilities.to_numpy().argmax(axis=1)]
     return pd.Series(chosen, index=features.index), probabilities
 
 
 def score(pipeline: Any, frame: pd.DataFrame, contract: Contract, threshold: float) -> Scores:
-    predicted, probabilities = decide(pipeline, frame[contract.feature_columns], contract, threshold)
+    predicted, probabilities = decide(
+        pipeline, frame[contract.feature_columns], contract, threshold
+    )
     actual = target_labels(frame[contract.target.column], contract)
     return Scores(actual, predicted.astype(actual.dtype), probabilities, contract.target)
 

@@ -144,9 +144,9 @@ def _log_loss(scores: Scores) -> float:
     from sklearn.metrics import log_loss
 
     assert scores.probabilities is not None
-    return float(
-        log_loss(scores.actual, scores.probabilities.to_numpy(), labels=list(scores.target.classes))
-    )
+    # scikit-learn reads the columns as the labels in sorted order, not the order given.
+    labels = sorted(scores.target.classes)
+    return float(log_loss(scores.actual, scores.probabilities[labels].to_numpy(), labels=labels))
 
 
 def _class_recall(label: Any) -> Callable[[Scores], float]:

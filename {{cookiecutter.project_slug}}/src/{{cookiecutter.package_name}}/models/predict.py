@@ -35,9 +35,7 @@ def predictions(
 
     The prediction is decided as ``evaluate`` decides it (:func:`evaluate.decide`).
     """
-    predicted, probabilities = decide(
-        pipeline, rows[contract.feature_columns], contract, threshold
-    )
+    predicted, probabilities = decide(pipeline, rows[contract.feature_columns], contract, threshold)
     output = rows[[rule.name for rule in contract.columns if not rule.feature]].copy()
     output[PREDICTION] = predicted
     if probabilities is not None:

@@ -69,9 +69,7 @@ def build_estimator(params: Params, task: Task) -> Any:
     if settings.model == "random_forest":
         forest = settings.random_forest
         kind = ensemble.RandomForestClassifier if classify else ensemble.RandomForestRegressor
-        return kind(
-            n_estimators=forest.n_estimators, max_depth=forest.max_depth, random_state=seed
-        )
+        return kind(n_estimators=forest.n_estimators, max_depth=forest.max_depth, random_state=seed)
     linear = settings.linear
     if classify:
         return linear_model.LogisticRegression(
@@ -90,7 +88,9 @@ def build_pipeline(params: Params, contract: Contract) -> Any:
         contract.categorical_features,
         contract.datetime_features,
     )
-    return Pipeline([("features", preprocessor), ("model", build_estimator(params, contract.target.task))])
+    return Pipeline(
+        [("features", preprocessor), ("model", build_estimator(params, contract.target.task))]
+    )
 
 
 def check_features(matrix: pd.DataFrame) -> None:

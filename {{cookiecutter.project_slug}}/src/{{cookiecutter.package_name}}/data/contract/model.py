@@ -272,12 +272,19 @@ def _target_task(raw: Any, where: str) -> Task:
     _require(isinstance(raw, dict), where, f"expected one of {TARGET_FORMS}, found {quote(raw)}")
     keys = set(raw)
     tasks = [task for task, allowed in TARGET_KEYS.items() if keys and keys <= allowed]
+    if len(tasks) == 1:
+        return tasks[0]
+    # The form sharing most keys is the one meant: name the keys that do not belong to it.
+    closest = max(TARGET_KEYS, key=lambda task: len(keys & TARGET_KEYS[task]))
     _require(
-        len(tasks) == 1,
+        not keys & TARGET_KEYS[closest],
         where,
-        f"expected the keys of one of {TARGET_FORMS}, found {sorted(keys)}",
+        f"unknown key(s) {sorted(keys - TARGET_KEYS[closest])} for a {closest} target; "
+        f"expected {sorted(TARGET_KEYS[closest])}",
     )
-    return tasks[0]
+    raise ContractError(
+        f"{where}: expected the keys of one of {TARGET_FORMS}, found {sorted(keys)}"
+    )
 
 
 def _labels(values: Any, where: str, fewest: int, meaning: str) -> tuple[Label, ...]:
@@ -338,9 +345,7 @@ def _parse_target(raw: Any, column: str, where: str) -> TargetRule:
         f"expected plausible bounds min < max for a regression target, found min "
         f"{quote(raw.get('min'))} and max {quote(raw.get('max'))}",
     )
-    return TargetRule(
-        column=column, task=task, number=number, minimum=minimum, maximum=maximum
-    )
+    return TargetRule(column=column, task=task, number=number, minimum=minimum, maximum=maximum)
 
 
 def _parse_slices(raw: Any, rules: tuple[ColumnRule, ...], where: str) -> tuple[str, ...]:

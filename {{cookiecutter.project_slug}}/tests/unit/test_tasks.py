@@ -1,0 +1,249 @@
+"""The same stages serve every task: validate, train, evaluate and predict on a binary, a
+multiclass and a regression target of the mini data set, with every model.
+
+Switching task is a contract change only: these tests rewrite the mini contract's
+``target:`` and nothing else, then run the stages as ``dvc repro`` does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.config import Params
+from {{ cookiecutter.package_name }}.data import validate
+from {{ cookiecutter.package_name }}.data.contract import TargetRule, load_contract
+from {{ cookiecutter.package_name }}.errors import InputError
+from {{ cookiecutter.package_name }}.models import evaluate, predict, train
+from {{ cookiecutter.package_name }}.models.metrics import Scores, by_name, metric_table
+
+from tests.unit.mini_dataset import CONTRACT, mini_frame, write_project
+
+BINARY = 'target:\n  values: ["no", "yes"]\n  positive: "yes"\n'
+# Not in sorted order: the contract's order is the order of predict's columns.
+MULTICLASS = "target:\n  classes: [mid, young, old]\n"
+REGRESSION = "target:\n  dtype: float\n  min: 0\n  max: 300\n"
+TARGETS = {"binary": BINARY, "multiclass": MULTICLASS, "regression": REGRESSION}
+MODELS = ("linear", "random_forest", "hist_gradient_boosting")
+
+
+def labelled(task: str, rows: int = 120) -> pd.DataFrame:
+    """The mini frame with a label of the task, learnable from age and height."""
+    frame = mini_frame(rows=rows, seed=3)
+    if task == "multiclass":
+        bands = pd.cut(frame["age"], [0, 40, 65, 200], labels=["young", "mid", "old"])
+        return frame.assign(label=bands.astype(str))
+    if task == "regression":
+        height = frame["height"].fillna(1.75)
+        return frame.assign(label=(frame["age"] * 2 + (height - 1.4) * 50).round(2))
+    return frame
+
+
+def _project(tmp_path: Path, task: str, model: str = "linear", extra: str = "") -> Params:
+    text = CONTRACT.replace(BINARY, TARGETS[task]) + extra
+    params = write_project(tmp_path, labelled(task), text)
+    params = dataclasses.replace(
+        params,
+        train=dataclasses.replace(params.train, model=model),  # type: ignore[arg-type]
+    )
+    validate.run(params)
+    train.run(params)
+    return params
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("task", sorted(TARGETS))
+def test_every_model_serves_every_task(tmp_path: Path, task: str, model: str) -> None:
+    """evaluate reports the task's metrics, in the table's order, and they are not chance."""
+    params = _project(tmp_path, task, model)
+    evaluate.run(params)
+    metrics = json.loads(Path(params.evaluate.metrics_path).read_text(encoding="utf-8"))
+    contract = load_contract(params.data.contract, "label")
+    assert list(metrics) == [metric.name for metric in metric_table(contract.target)]
+    quality = {"binary": "accuracy", "multiclass": "balanced_accuracy", "regression": "r2"}[task]
+    assert metrics[quality] > 0.6, metrics
+
+
+def test_the_metric_tables_per_task() -> None:
+    multiclass = TargetRule(column="y", task="multiclass", values=("b", "a", "c"))
+    assert [metric.name for metric in metric_table(multiclass)] == [
+        "accuracy",
+        "balanced_accuracy",
+        "macro_f1",
+        "log_loss",
+        "recall_b",
+        "recall_a",
+        "recall_c",
+    ]
+    positive = TargetRule(column="y", task="regression", minimum=1.0, maximum=9.0)
+    assert [metric.name for metric in metric_table(positive)] == ["rmse", "mae", "r2", "mape"]
+    signed = TargetRule(column="y", task="regression", minimum=0.0, maximum=9.0)
+    assert [metric.name for metric in metric_table(signed)] == ["rmse", "mae", "r2"]
+    directions = {metric.name: metric.direction for metric in metric_table(positive)}
+    assert directions == {"rmse": "lower", "mae": "lower", "r2": "higher", "mape": "lower"}
+    assert by_name(multiclass)["log_loss"].direction == "lower"
+
+
+def test_multiclass_metrics_of_known_predictions() -> None:
+    target = TargetRule(column="y", task="multiclass", values=("b", "a", "c"))
+    actual = pd.Series(["a", "a", "b", "c"])
+    predicted = pd.Series(["a", "b", "b", "b"])
+    probabilities = pd.DataFrame(
+        {"b": [0.2, 0.5, 0.8, 0.6], "a": [0.7, 0.4, 0.1, 0.2], "c": [0.1, 0.1, 0.1, 0.2]}
+    )
+    scores = Scores(actual, predicted, probabilities, target)
+    found = {metric.name: metric.compute(scores) for metric in metric_table(target)}
+    assert found["accuracy"] == 0.5
+    assert found["recall_a"] == 0.5
+    assert found["recall_b"] == 1.0
+    assert found["recall_c"] == 0.0
+    assert found["balanced_accuracy"] == pytest.approx(0.5)
+    # F1: a = 2/3 (precision 1, recall 1/2), b = 1/2 (precision 1/3, recall 1), c = 0.
+    assert found["macro_f1"] == pytest.approx((2 / 3 + 0.5 + 0) / 3)
+    # Log loss reads each row's probability of its own class, by name: a, a, b, c.
+    assert found["log_loss"] == pytest.approx(-np.mean(np.log([0.7, 0.4, 0.8, 0.2])))
+
+
+def test_regression_metrics_of_known_predictions() -> None:
+    target = TargetRule(column="y", task="regression", minimum=1.0, maximum=100.0)
+    scores = Scores(pd.Series([10.0, 20.0, 40.0]), pd.Series([12.0, 20.0, 37.0]), None, target)
+    found = {metric.name: metric.compute(scores) for metric in metric_table(target)}
+    assert found["rmse"] == pytest.approx(np.sqrt((4 + 0 + 9) / 3))
+    assert found["mae"] == pytest.approx(5 / 3)
+    assert found["r2"] == pytest.approx(1 - 13 / (((np.array([10, 20, 40]) - 70 / 3) ** 2).sum()))
+    assert found["mape"] == pytest.approx((0.2 + 0 + 3 / 40) / 3)
+
+
+def _model(params: Params) -> Any:
+    return joblib.load(params.train.model_path)
+
+
+def test_multiclass_predict_names_each_probability_column_by_its_class(tmp_path: Path) -> None:
+    """probability_<class> holds the model's probability of that class, in the contract's
+    order (mid, young, old), whatever order the model keeps its classes in."""
+    params = _project(tmp_path, "multiclass")
+    rows = labelled("multiclass").head(12)
+    contract = load_contract(params.data.contract, "label")
+    output = predict.predictions(_model(params), rows, contract, 0.5)
+    assert list(output.columns) == [
+        "id",
+        "prediction",
+        "probability_mid",
+        "probability_young",
+        "probability_old",
+    ]
+    model = _model(params)
+    own = model.predict_proba(rows[contract.feature_columns])
+    for label in ("mid", "young", "old"):
+        index = list(model.classes_).index(label)
+        np.testing.assert_allclose(output[f"probability_{label}"], own[:, index])
+    assert output["prediction"].tolist() == model.predict(rows[contract.feature_columns]).tolist()
+
+
+def test_regression_predict_writes_the_number_and_no_probability(tmp_path: Path) -> None:
+    params = _project(tmp_path, "regression")
+    rows = labelled("regression").head(12)
+    contract = load_contract(params.data.contract, "label")
+    output = predict.predictions(_model(params), rows, contract, 0.5)
+    assert list(output.columns) == ["id", "prediction"]
+    expected = _model(params).predict(rows[contract.feature_columns])
+    np.testing.assert_allclose(output["prediction"].to_numpy(dtype=float), expected)
+
+
+def test_a_classifier_is_refused_for_a_regression_contract(tmp_path: Path) -> None:
+    params = _project(tmp_path, "binary")
+    contract_path = Path(params.data.contract)
+    contract_path.write_text(CONTRACT.replace(BINARY, REGRESSION), encoding="utf-8")
+    contract = load_contract(contract_path, "label")
+    with pytest.raises(InputError) as error:
+        evaluate.decide(_model(params), labelled("binary").head(3), contract, 0.5)
+    assert str(error.value) == (
+        "the model predicts classes, the contract's target 'label' is regression "
+        f"({contract_path}); retrain the model"
+    )
+
+
+def test_every_metric_is_reported_per_slice_value(tmp_path: Path) -> None:
+    """accuracy[colour=red] is accuracy over the red test rows, and so on for each value."""
+    params = _project(tmp_path, "binary", extra="slices: [colour]\n")
+    evaluate.run(params)
+    metrics = json.loads(Path(params.evaluate.metrics_path).read_text(encoding="utf-8"))
+    contract = load_contract(params.data.contract, "label")
+    test = pd.read_csv(params.data.test_path)
+    scores = evaluate.score(_model(params), test, contract, 0.5)
+    table = metric_table(contract.target)
+    for colour in ("blue", "green", "red"):
+        mask = (test["colour"] == colour).to_numpy()
+        if mask.sum() < evaluate.MIN_SLICE_ROWS:
+            assert not any(name.endswith(f"[colour={colour}]") for name in metrics)
+            continue
+        part = scores.subset(mask)
+        assert metrics[f"accuracy[colour={colour}]"] == pytest.approx(table[0].compute(part)), (
+            colour
+        )
+    overall = [name for name in metrics if "[" not in name]
+    assert overall == [metric.name for metric in table]
+
+
+def test_a_slice_value_with_too_few_rows_and_an_undefined_metric_are_left_out() -> None:
+    target = TargetRule(column="y", task="binary", values=(0, 1), positive=1)
+    rows = 24
+    actual = pd.Series([1] * 12 + [0, 1] * 6)
+    probability = np.linspace(0.1, 0.9, rows)
+    scores = Scores(
+        actual,
+        pd.Series((probability >= 0.5).astype(int)),
+        pd.DataFrame({0: 1 - probability, 1: probability}),
+        target,
+    )
+    frame = pd.DataFrame({"region": ["north"] * 12 + ["south"] * 9 + ["east"] * 3})
+    contract = dataclasses.replace(_contract_of(target), slices=("region",))
+    names = [item.name for item in evaluate.measure(scores, frame, contract)]
+    # north holds one class only: ROC AUC is undefined there.
+    assert "roc_auc[region=north]" not in names
+    assert "accuracy[region=north]" in names
+    assert not any("region=east" in name for name in names)  # 3 rows < MIN_SLICE_ROWS
+
+
+def _contract_of(target: TargetRule) -> Any:
+    from {{ cookiecutter.package_name }}.data.contract import ColumnRule, Contract
+
+    return Contract(
+        name="slices",
+        path=Path("slices.yaml"),
+        description="",
+        target=target,
+        columns=(ColumnRule(name="region", dtype="category", categories=("north", "south")),),
+    )
+
+
+def test_a_number_target_is_split_over_its_quantile_bins() -> None:
+    """Each fifth of the target's range keeps a quarter of its rows in the test split."""
+    frame = pd.DataFrame({"x": range(100), "y": np.arange(100.0) ** 2})
+    train_rows, test_rows = validate.split(frame, "y", 0.2, seed=0, number=True)
+    assert (len(train_rows), len(test_rows)) == (80, 20)
+    bins = pd.qcut(frame["y"], 5, labels=False)
+    assert bins[test_rows.index].value_counts().tolist() == [4] * 5
+    again, _ = validate.split(frame, "y", 0.2, seed=0, number=True)
+    assert again.index.equals(train_rows.index)
+
+
+def test_a_number_target_needs_two_rows_on_each_side() -> None:
+    frame = pd.DataFrame({"x": range(3), "y": [1.0, 2.0, 3.0]})
+    with pytest.raises(InputError) as error:
+        validate.split(frame, "y", 0.5, seed=0, source="rows.csv", number=True)
+    assert str(error.value) == (
+        "rows.csv: target 'y': a split needs at least 4 labelled rows (2 on each side); found 3"
+    )
