@@ -87,7 +87,7 @@ def draft_contract(args: argparse.Namespace) -> int:
 
 def draft_contract_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("csv", type=Path, help="the CSV file to describe")
-    parser.add_argument("--target", required=True, help="the label column (binary)")
+    parser.add_argument("--target", required=True, help="the column to predict (its values set the task)")
     parser.add_argument(
         "--output", type=Path, help="contract file to create (default: print to stdout)"
     )
@@ -155,8 +155,9 @@ COMMANDS: tuple[Command, ...] = (
         "train",
         "models.train",
         "fit the features + model pipeline on data.train_path and save it",
-        "Fit build_preprocessor (params features:) and the classifier train.model "
-        "(linear, random_forest or hist_gradient_boosting, seeded) on "
+        "Fit build_preprocessor (params features:) and train.model (linear, random_forest "
+        "or hist_gradient_boosting, seeded; a classifier or a regressor as the contract's "
+        "target says) on "
         "data.train_path, with the feature columns of the contract; check the "
         "preprocessed features are finite "
         "floats; save the one pipeline to train.model_path.",
@@ -165,9 +166,9 @@ COMMANDS: tuple[Command, ...] = (
         "evaluate",
         "models.evaluate",
         "score the saved model on data.test_path; write metrics and plots",
-        "Score train.model_path on data.test_path at evaluate.threshold; write accuracy, "
-        "roc_auc, f1, precision, recall and brier to evaluate.metrics_path, and the ROC, "
-        "confusion-matrix and calibration plots (CSV for `dvc plots`, and PNG) to "
+        "Score train.model_path on data.test_path; write the metrics of the contract's "
+        "task (models/metrics.py), overall and per value of each slice column, to "
+        "evaluate.metrics_path, and the task's plots (CSV for `dvc plots`, and PNG) to "
         "evaluate.plots_dir.",
     ),
     Command(
@@ -186,7 +187,8 @@ COMMANDS: tuple[Command, ...] = (
         "write a first data contract for a new CSV file, to review",
         "Read CSV and draft contracts/<name>.yaml from it: each column's type, "
         "empty cells, categories and widened range bounds (the observed range as a "
-        "comment), and the target's two classes. Review it before use: see "
+        "comment), and the target with the task it implies (binary, multiclass or "
+        "regression). Review it before use: see "
         "docs/adding-a-dataset.md.",
         draft_contract,
         draft_contract_arguments,
@@ -196,8 +198,9 @@ COMMANDS: tuple[Command, ...] = (
         "score the rows of a CSV file with the saved model",
         "Check the rows against the contract (the target may be absent or empty), score "
         "them with train.model_path and write, atomically, their columns that are not "
-        "features, the predicted class (positive from evaluate.threshold on) and "
-        "probability_<class> for each class of the contract.",
+        "features, the prediction (a class: for a binary target the positive one from "
+        "evaluate.threshold on; or a number) and, for classes, probability_<class> for "
+        "each class of the contract.",
         predict,
         predict_arguments,
     ),
