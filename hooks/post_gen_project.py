@@ -2,9 +2,9 @@
 
 Cookiecutter renders every file of the template; this hook removes what belongs
 to options that were not chosen (one table, ``paths_to_remove``, says which), puts
-the chosen licence and lock file in place and runs ``git init`` with an initial
-commit, so the project is "production-ready from its first commit". Standard
-library only.
+the chosen licence, lock file and example's golden files in place and runs ``git init``
+with an initial commit, so the project is "production-ready from its first commit".
+Standard library only.
 """
 
 from __future__ import annotations
@@ -23,11 +23,17 @@ LICENCE_DIR = ".licences"
 LOCK_DIR = ".locks"
 LOCK_SENTINEL = "locked-project"
 PACKAGE_HEADER = "\n[[package]]\n"
+# The golden files of each example dataset (tests/golden/examples/<example>/), made by
+# `make golden-update` in a project generated with that example; the chosen one's go to
+# tests/golden/, where the golden tests and golden-update read and write them.
+GOLDEN_DIR = "tests/golden"
+GOLDEN_EXAMPLES = f"{GOLDEN_DIR}/examples"
+GOLDEN_FILES = ("metrics.json", "inputs.csv", "predictions.json")
 
 
 def paths_to_remove(answers: Mapping[str, str]) -> list[str]:
     """Relative paths that belong to options the answers did not choose."""
-    remove: list[str] = [LICENCE_DIR, LOCK_DIR]
+    remove: list[str] = [LICENCE_DIR, LOCK_DIR, GOLDEN_EXAMPLES]
     if answers["ci_provider"] != "github":
         remove.append(".github")
     if answers["ci_provider"] != "gitlab":
@@ -73,6 +79,20 @@ def place_lock(project: Path, answers: Mapping[str, str]) -> None:
     (project / "uv.lock").write_text(lock, encoding="utf-8")
 
 
+def place_goldens(project: Path, example: str) -> None:
+    """Copy the chosen example's golden files to tests/golden/ (prune removes the rest)."""
+    source = project / GOLDEN_EXAMPLES / example
+    missing = [name for name in GOLDEN_FILES if not (source / name).is_file()]
+    if missing:
+        raise ValueError(
+            f"expected the golden files of example={example} in {GOLDEN_EXAMPLES}/{example}/, "
+            f"missing {', '.join(missing)}: generate a project with that example, run its "
+            "`make golden-update` and copy its tests/golden/ files there"
+        )
+    for name in GOLDEN_FILES:
+        shutil.copyfile(source / name, project / GOLDEN_DIR / name)
+
+
 def prune(project: Path, answers: Mapping[str, str]) -> None:
     for relative in paths_to_remove(answers):
         path = project / relative
@@ -114,6 +134,7 @@ def main(answers: Mapping[str, str], project: Path) -> int:
     place_licence(project, answers["licence"])
     try:
         place_lock(project, answers)
+        place_goldens(project, answers["example"])
     except ValueError as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1

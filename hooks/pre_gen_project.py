@@ -100,6 +100,8 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "cloud_provider": ("aws", "gcp", "azure", "none"),
     "ci_provider": ("github", "gitlab", "none"),
     "licence": ("MIT", "Apache-2.0", "BSD-3-Clause", "proprietary"),
+    # The dataset the first pipeline trains on, one per task: binary, multiclass, regression.
+    "example": ("breast_cancer", "wine", "diabetes"),
 }
 
 

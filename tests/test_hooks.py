@@ -305,7 +305,40 @@ def test_paths_to_remove_follow_the_choices(answers: dict[str, str]) -> None:
         for path in paths
     }
     assert removed == unchosen | set(STASHES)
-    assert {post_gen.LICENCE_DIR, post_gen.LOCK_DIR} == set(STASHES)
+    assert {post_gen.LICENCE_DIR, post_gen.LOCK_DIR, post_gen.GOLDEN_EXAMPLES} == set(STASHES)
+
+
+def test_every_example_ships_its_golden_files() -> None:
+    """The template holds each example's goldens, and only those of a choice it offers."""
+    stash = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / post_gen.GOLDEN_EXAMPLES
+    assert sorted(path.name for path in stash.iterdir()) == sorted(choices("example"))
+    for example in choices("example"):
+        found = sorted(path.name for path in (stash / example).iterdir())
+        assert found == sorted(post_gen.GOLDEN_FILES), f"{example}: {found}"
+
+
+@pytest.mark.parametrize("example", choices("example"))
+def test_place_goldens_copies_the_chosen_example(tmp_path: Path, example: str) -> None:
+    """The chosen example's golden files land in tests/golden/, byte for byte."""
+    for name in choices("example"):
+        folder = tmp_path / post_gen.GOLDEN_EXAMPLES / name
+        folder.mkdir(parents=True)
+        for file in post_gen.GOLDEN_FILES:
+            (folder / file).write_text(f"{name} {file}\n", encoding="utf-8")
+    post_gen.place_goldens(tmp_path, example)
+    for file in post_gen.GOLDEN_FILES:
+        placed = tmp_path / post_gen.GOLDEN_DIR / file
+        assert placed.read_text(encoding="utf-8") == f"{example} {file}\n"
+
+
+def test_place_goldens_names_missing_files(tmp_path: Path) -> None:
+    """An example without its goldens stops the hook with what is missing and how to make it."""
+    folder = tmp_path / post_gen.GOLDEN_EXAMPLES / "wine"
+    folder.mkdir(parents=True)
+    (folder / "metrics.json").write_text("{}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"example=wine .* missing inputs\.csv, predictions\.json"):
+        post_gen.place_goldens(tmp_path, "wine")
+    assert not (tmp_path / post_gen.GOLDEN_DIR / "metrics.json").exists()
 
 
 def test_init_git_without_identity_explains(

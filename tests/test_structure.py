@@ -16,13 +16,22 @@ import yaml
 
 from tests.conftest import QUESTIONS, TEMPLATE_DIR, BakedProject, Baker, choices
 
-# Every choice question of cookiecutter.json, and every combination of their answers.
+# Every choice question of cookiecutter.json, and every combination of their answers,
+# except that `example` (the dataset: params.yaml, the README's example and the goldens)
+# touches no file the other choices do, so it takes turns instead of multiplying the
+# combinations by three: each example is baked with a third of them.
+CYCLED_KEYS = ("example",)
 OPTION_KEYS = tuple(
-    key for key, value in QUESTIONS.items() if isinstance(value, list) and not key.startswith("_")
+    key
+    for key, value in QUESTIONS.items()
+    if isinstance(value, list) and not key.startswith("_") and key not in CYCLED_KEYS
 )
 COMBINATIONS = [
-    dict(zip(OPTION_KEYS, values, strict=True))
-    for values in itertools.product(*(choices(key) for key in OPTION_KEYS))
+    {
+        **dict(zip(OPTION_KEYS, values, strict=True)),
+        **{key: choices(key)[number % len(choices(key))] for key in CYCLED_KEYS},
+    }
+    for number, values in enumerate(itertools.product(*(choices(key) for key in OPTION_KEYS)))
 ]
 # GitHub Actions expressions are meant to survive rendering; anything else is a leak.
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
@@ -47,10 +56,13 @@ CLOUD_PLUGINS: dict[str, str | None] = {
     "azure": "dvc-azure",
     "none": None,
 }
+# The task of each example's contract, which its golden predictions name too.
+EXAMPLE_TASKS = {"breast_cancer": "binary", "wine": "multiclass", "diabetes": "regression"}
 OPTION_TABLES = {
     "ci_provider": CI_FILES,
     "licence": LICENCE_MARKERS,
     "cloud_provider": CLOUD_PLUGINS,
+    "example": EXAMPLE_TASKS,
 }
 
 # The files a project gets: the template tree's, rendered, except the stashes the
@@ -58,8 +70,10 @@ OPTION_TABLES = {
 # the choices not made. So a new template file needs no test edit, unless only some
 # choices get it: then its path goes in OPTION_FILES.
 TEMPLATE_TREE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
-STASHES = (".licences", ".locks")
-PLACED_BY_THE_HOOK = frozenset({"LICENSE", "uv.lock"})
+GOLDEN_EXAMPLES = "tests/golden/examples"  # <example>/{metrics.json,inputs.csv,predictions.json}
+GOLDEN_FILES = ("metrics.json", "inputs.csv", "predictions.json")
+STASHES = (".licences", ".locks", GOLDEN_EXAMPLES)
+PLACED_BY_THE_HOOK = frozenset({"LICENSE", "uv.lock", *(f"tests/golden/{n}" for n in GOLDEN_FILES)})
 # Paths (a file, or a folder and everything in it) only the named choice keeps.
 OPTION_FILES: dict[str, dict[str, tuple[str, ...]]] = {
     "ci_provider": {
@@ -158,6 +172,16 @@ def check_options_applied(project: BakedProject) -> None:
         assert "license" not in pyproject["project"]
     else:
         assert pyproject["project"]["license"] == answers["licence"]
+    example = answers["example"]
+    params = yaml.safe_load(project.read("params.yaml"))
+    assert params["data"]["source"] == f"sklearn:{example}"
+    assert params["data"]["contract"] == f"contracts/{example}.yaml"
+    assert {f"contracts/{name}.yaml" for name in EXAMPLE_TASKS} <= files, "every example ships"
+    for name in GOLDEN_FILES:  # the chosen example's goldens, byte for byte
+        shipped = TEMPLATE_TREE / GOLDEN_EXAMPLES / example / name
+        assert project.read(f"tests/golden/{name}") == shipped.read_text(encoding="utf-8")
+    golden = json.loads(project.read("tests/golden/predictions.json"))
+    assert golden["task"] == EXAMPLE_TASKS[example]
     extras = pyproject["project"].get("optional-dependencies", {})
     plugin = CLOUD_PLUGINS[answers["cloud_provider"]]
     if plugin:

@@ -28,6 +28,19 @@ def test_bundled_dataset_is_written_with_the_target_name(tmp_path: Path) -> None
     assert raw["diagnosis"].value_counts().to_dict() == {1: 357, 0: 212}
 
 
+def test_diabetes_is_written_in_raw_units(tmp_path: Path) -> None:
+    """sklearn:diabetes comes unscaled (ages in years, sex coded 1 or 2), as its contract says."""
+    params = _params(tmp_path, "sklearn:diabetes")
+    ingest.run(params)
+    raw = pd.read_csv(params.data.raw_path)
+    assert raw.shape == (442, 11)
+    assert raw["age"].between(19, 79).all()
+    assert raw["bmi"].between(18, 43).all()
+    assert raw["sex"].value_counts().to_dict() == {1: 235, 2: 207}
+    text = Path(params.data.raw_path).read_text(encoding="utf-8").splitlines()
+    assert {line.split(",")[1] for line in text[1:]} == {"1", "2"}  # codes, not 1.0 and 2.0
+
+
 def test_unknown_bundled_dataset_lists_the_known_ones(tmp_path: Path) -> None:
     with pytest.raises(
         ingest.SourceError, match=r"no dataset sklearn:titanic .*'sklearn:breast_cancer'"

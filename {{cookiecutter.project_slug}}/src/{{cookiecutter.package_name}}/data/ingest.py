@@ -2,7 +2,9 @@
 
 Two kinds of source, both offline:
 - ``sklearn:<name>``: a dataset bundled with scikit-learn (``load_<name>``), e.g.
-  ``sklearn:breast_cancer``; its label column is renamed to ``data.target``.
+  ``sklearn:breast_cancer``; its label column is renamed to ``data.target``. Each comes
+  in its raw units (diabetes unscaled, its ``sex`` code written as 1 or 2), so the
+  contract's bounds are plausibility limits of real measurements.
 - a path to a CSV file (kept in ``data/external/`` and versioned with ``dvc add``):
   it is parsed and written back normalised (UTF-8, ``,`` separated, no index column,
   column names stripped of surrounding spaces), so later stages read one format.
@@ -25,6 +27,10 @@ from {{ cookiecutter.package_name }}.errors import InputError, quote, quote_all
 # The tabular datasets scikit-learn ships on disk (``load_*`` with ``as_frame``); the
 # ``fetch_*`` ones download and are never used. The contract decides if one fits.
 BUNDLED = ("breast_cancer", "diabetes", "digits", "iris", "wine")
+# Loader arguments beyond ``as_frame``: diabetes ships mean-centred and scaled unless asked.
+RAW_UNITS: dict[str, dict[str, bool]] = {"diabetes": {"scaled": False}}
+# Codes the loader gives as floats (1.0, 2.0), written as the whole numbers they are.
+CODES: dict[str, tuple[str, ...]] = {"diabetes": ("sex",)}
 
 
 class SourceError(InputError):
@@ -41,8 +47,10 @@ def load_bundled(name: str, target: str) -> pd.DataFrame:
             f"expected one of {[SKLEARN_PREFIX + known for known in BUNDLED]} or a CSV path"
         )
     loader = getattr(datasets, f"load_{name}")
-    bunch = loader(as_frame=True)
+    bunch = loader(as_frame=True, **RAW_UNITS.get(name, {}))
     frame: pd.DataFrame = bunch.frame.rename(columns={"target": target})
+    for column in CODES.get(name, ()):
+        frame[column] = frame[column].astype("int64")
     return frame
 
 
