@@ -87,7 +87,9 @@ def draft_contract(args: argparse.Namespace) -> int:
 
 def draft_contract_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("csv", type=Path, help="the CSV file to describe")
-    parser.add_argument("--target", required=True, help="the column to predict (its values set the task)")
+    parser.add_argument(
+        "--target", required=True, help="the column to predict (its values set the task)"
+    )
     parser.add_argument(
         "--output", type=Path, help="contract file to create (default: print to stdout)"
     )
