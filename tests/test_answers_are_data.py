@@ -100,7 +100,7 @@ def test_template_syntax_typed_at_the_prompt_is_refused(tmp_path: Path) -> None:
     """Typed answers are not rendered at the prompt, but would be code in a later render."""
     output = tmp_path / "out"
     # project_name, slug and package (defaults), then the description, then defaults.
-    typed = "Churn Model\n\n\n{{ 7*7 }}\n" + "\n" * 8
+    typed = "Churn Model\n\n\n{{ 7*7 }}\n" + "\n" * 9
     result = run_cookiecutter(tmp_path, "-o", str(output), str(TEMPLATE_DIR), stdin=typed)
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stderr == ""
