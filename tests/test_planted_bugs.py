@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import PLANTED_BUGS_REPORT, BakedProject, ready
 
-pytestmark = [pytest.mark.slow, ready("default")]
+pytestmark = pytest.mark.slow
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Bug:
     file: str  # relative to the package folder
     correct: str
     planted: str
+    # A test id that must be among those that fail: the test meant to catch this bug.
+    caught_by: str = ""
 
 
 BUGS = [
@@ -75,6 +77,40 @@ BUGS = [
         "filled: FloatArray = np.where(np.isnan(data), 0.0, data)",
     ),
 ]
+# Per task: bugs that only a multiclass or a regression model can have, each caught in
+# the project generated with that task's example (wine, diabetes).
+MULTICLASS_BUGS = [
+    Bug(
+        "class probabilities read in the contract's order, not the model's",
+        "models/evaluate.py",
+        "{label: probabilities[:, classes.index(str(label))] for label in expected}",
+        "{label: probabilities[:, index] for index, label in enumerate(expected)}",
+    ),
+    Bug(
+        "two class-probability columns of predict's output swapped",
+        "models/predict.py",
+        "            output[probability_column(label)] = probabilities[label]",
+        "            swapped = contract.target.classes[::-1][contract.target.classes.index(label)]\n"
+        "            output[probability_column(label)] = probabilities[swapped]",
+    ),
+]
+REGRESSION_BUGS = [
+    Bug(
+        "regression target scaled in training but not at prediction",
+        "models/train.py",
+        "    labels = target_labels(train[contract.target.column], contract)",
+        "    labels = target_labels(train[contract.target.column], contract)\n"
+        "    labels = (labels - labels.mean()) / labels.std()",
+    ),
+    Bug(
+        "one slice's rows left out of training (a filter on the wrong value)",
+        "models/train.py",
+        "    features = train[contract.feature_columns]\n",
+        '    train = train[train["sex"].astype(str) != "2"]\n'
+        "    features = train[contract.feature_columns]\n",
+        caught_by="test_metric_is_no_worse_than_its_golden[rmse[sex=2]]",
+    ),
+]
 FAILED_LINE = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 
 
@@ -94,22 +130,47 @@ def planted(project: BakedProject, bug: Bug) -> Iterator[None]:
         path.write_text(source, encoding="utf-8")
 
 
-@pytest.mark.parametrize("bug", BUGS, ids=[bug.name for bug in BUGS])
-def test_generated_tests_catch_the_planted_bug(project: BakedProject, bug: Bug) -> None:
-    """With the bug planted, the generated project's `make test` fails."""
+def check_caught(project: BakedProject, bug: Bug) -> None:
+    """With ``bug`` planted, the generated project's `make test` fails, by a test."""
     with planted(project, bug):
         result = project.run("make", "test", check=False, timeout=600)
     caught = sorted(set(FAILED_LINE.findall(result.stdout)))
     PLANTED_BUGS_REPORT.parent.mkdir(exist_ok=True)
     with PLANTED_BUGS_REPORT.open("a", encoding="utf-8") as report:
-        report.write(f"{bug.name}: caught by {len(caught)} test(s)\n")
+        report.write(
+            f"{bug.name} ({project.answers['example']}): caught by {len(caught)} test(s)\n"
+        )
         report.writelines(f"    {test}\n" for test in caught[:8])
         if len(caught) > 8:
             report.write(f"    ... and {len(caught) - 8} more\n")
     assert result.returncode != 0, f"`make test` passed with the bug planted: {bug.name}"
     assert caught, f"`make test` failed without a failing test:\n{result.stdout[-3000:]}"
+    if bug.caught_by:
+        assert any(test.endswith(bug.caught_by) for test in caught), (
+            f"{bug.name}: expected {bug.caught_by} among the failures, found {caught}"
+        )
 
 
+@ready("default")
+@pytest.mark.parametrize("bug", BUGS, ids=[bug.name for bug in BUGS])
+def test_generated_tests_catch_the_planted_bug(project: BakedProject, bug: Bug) -> None:
+    check_caught(project, bug)
+
+
+@ready("example-wine")
+@pytest.mark.parametrize("bug", MULTICLASS_BUGS, ids=[bug.name for bug in MULTICLASS_BUGS])
+def test_generated_tests_catch_the_planted_multiclass_bug(project: BakedProject, bug: Bug) -> None:
+    check_caught(project, bug)
+
+
+@ready("example-diabetes")
+@pytest.mark.parametrize("bug", REGRESSION_BUGS, ids=[bug.name for bug in REGRESSION_BUGS])
+def test_generated_tests_catch_the_planted_regression_bug(project: BakedProject, bug: Bug) -> None:
+    """Including a bug that harms one slice: the slice's golden fails, not only the whole."""
+    check_caught(project, bug)
+
+
+@ready("default")
 def test_a_failed_golden_test_says_what_to_do_if_the_change_was_intended(
     project: BakedProject,
 ) -> None:
