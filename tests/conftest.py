@@ -177,7 +177,16 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
         "licence": "proprietary",
         "project_name": "Fraud Signals",
     },
+    # The examples of the other tasks (the default is binary): multiclass, and regression
+    # with slices. Only their own pipeline and checks run on them (EXAMPLE_PROJECTS).
+    "example-wine": {"example": "wine", "project_name": "Wine Cultivars"},
+    "example-diabetes": {"example": "diabetes", "project_name": "Diabetes Progression"},
 }
+# The ready projects that differ from the default only in the example dataset: the tests
+# of what the example changes (make check, make pipeline, predict) take them, the tests
+# of the options' files and tools take OPTION_PROJECTS.
+EXAMPLE_PROJECTS = ("example-wine", "example-diabetes")
+OPTION_PROJECTS = tuple(name for name in REPRESENTATIVE if name not in EXAMPLE_PROJECTS)
 
 
 def ready(*names: str) -> pytest.MarkDecorator:

@@ -13,11 +13,14 @@ import re
 
 import pytest
 
-from tests.conftest import REPRESENTATIVE, BakedProject, ready
+from tests.conftest import OPTION_PROJECTS, REPRESENTATIVE, BakedProject, ready
 
-pytestmark = [pytest.mark.slow, ready(*REPRESENTATIVE)]
+# make check runs in every ready project, the examples of each task among them; the
+# other tests are about the options' files and tools, the same whatever the example.
+pytestmark = [pytest.mark.slow]
 
 
+@ready(*OPTION_PROJECTS)
 def test_installs_exactly_its_committed_lock(project: BakedProject) -> None:
     """`make setup` installed from the committed uv.lock (`uv sync --locked`) and left it alone."""
     changed = project.run("git", "status", "--porcelain", "--", "uv.lock").stdout
@@ -28,11 +31,13 @@ def test_installs_exactly_its_committed_lock(project: BakedProject) -> None:
     project.run("./tools/uv", "sync", "--locked", "--offline", "--check", "--inexact")
 
 
+@ready(*REPRESENTATIVE)
 def test_make_check_passes(project: BakedProject) -> None:
     """The generated project's own `make check` (lint, types, tests) is green on first run."""
     project.run("make", "check")
 
 
+@ready(*OPTION_PROJECTS)
 def test_make_format_changes_nothing(project: BakedProject) -> None:
     """The template emits code that is already formatted (copier-uv's check)."""
     project.run("make", "format")
@@ -40,6 +45,7 @@ def test_make_format_changes_nothing(project: BakedProject) -> None:
     assert changed == "", f"make format changed files:\n{changed}"
 
 
+@ready(*OPTION_PROJECTS)
 def test_make_help_lists_only_working_targets(project: BakedProject) -> None:
     """Every documented target is a real target (make -n succeeds for each)."""
     listing = project.run("make", "--no-print-directory", "help").stdout
@@ -49,6 +55,7 @@ def test_make_help_lists_only_working_targets(project: BakedProject) -> None:
         project.run("make", "--no-print-directory", "-n", target)
 
 
+@ready(*OPTION_PROJECTS)
 def test_console_command_answers_help(project: BakedProject) -> None:
     """The command named after the package is installed and documents its subcommands."""
     package = project.answers["package_name"]
