@@ -58,6 +58,8 @@ def test_bundled_data_satisfies_its_example_contract(tmp_path: Path, name: str) 
 def test_params_yaml_runs_one_of_the_examples() -> None:
     """The generated params.yaml reads an example's bundled data with that example's contract."""
     data = load_params(PROJECT_ROOT / "params.yaml").data
+    if not data.source.startswith("sklearn:"):
+        pytest.skip(f"params.yaml reads {data.source}, not an example (docs/adding-a-dataset.md)")
     name = data.source.removeprefix("sklearn:")
     assert name in EXAMPLES
     assert data.contract == f"contracts/{name}.yaml"
