@@ -42,7 +42,7 @@ DEPENDENCY_IMPORT_NAMES = frozenset(
     click_repl cloudpickle colorama configobj contourpy coverage cryptography cycler
     dateutil decorator detect_secrets dictdiffer diskcache distlib distro dotenv dpath
     dulwich dvc dvc_azure dvc_data dvc_gs dvc_http dvc_objects dvc_render dvc_s3
-    dvc_studio_client dvc_task entrypoints filelock flatten_dict flufl flufl_lock fonttools
+    dvc_studio_client dvc_task entrypoints execnet filelock flatten_dict flufl flufl_lock fonttools
     frozenlist fsspec funcy gcsfs git gitdb gitpython google google_api_core google_auth
     google_auth_oauthlib google_cloud_core google_cloud_storage google_cloud_storage_control
     google_crc32c google_resumable_media googleapis_common_protos grandalf grpc
@@ -55,12 +55,12 @@ DEPENDENCY_IMPORT_NAMES = frozenset(
     platformdirs pluggy pre_commit pre_commit_hooks prompt_toolkit propcache proto
     proto_plus protobuf psutil public py pyasn1 pyasn1_modules pycparser pydantic
     pydantic_core pydantic_settings pydevd_plugins pydot pygit2 pygments pygtrie pyjwt pylab
-    pyparsing pytest pytest_cov python_dateutil python_discovery python_dotenv pywin32
+    pyparsing pytest pytest_cov pytest_xdist python_dateutil python_discovery python_dotenv pywin32
     pyyaml pyyaml_ft requests requests_oauthlib rich ruamel ruamel_yaml ruff s3fs
     scikit_learn scipy scmrepo semver setproctitle setuptools shortuuid shtab six sklearn
     smmap sortedcontainers sqltrie tabulate textual threadpoolctl tomlkit tqdm typeguard
     types_pyyaml typing_extensions typing_inspect typing_inspection tzdata tzlocal urllib3
-    uv validate vine virtualenv voluptuous wcwidth wrapt yaml yaml_ft yarl zc zc_lockfile
+    uv validate vine virtualenv voluptuous wcwidth wrapt xdist yaml yaml_ft yarl zc zc_lockfile
     """.split()  # noqa: SIM905 (a word list: one name a line would make 280 lines)
     # pywin32 (Windows only) puts these on sys.path through its pywin32.pth.
     + """

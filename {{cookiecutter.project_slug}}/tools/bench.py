@@ -4,8 +4,9 @@
   stage's import floor (a fresh Python that only imports the stage's module) plus
   its compute (the stage's ``run`` timed inside one process). The difference is
   what DVC and process start-up add. A no-op ``dvc repro`` is timed beside it.
-- Tests: ``pytest`` with the default hypothesis profile against ``pytest
-  --collect-only`` (the floor: start-up, imports and collection).
+- Tests: ``pytest -n auto --dist worksteal`` (one worker per core, as ``make test``
+  runs it) with the default hypothesis profile against ``pytest --collect-only`` (the
+  floor: start-up, imports and collection).
 
 Run from the project root with ``make bench``; numbers are medians of a few runs.
 """
@@ -85,7 +86,7 @@ def bench_tests() -> None:
     pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     env_profile = os.environ.get("HYPOTHESIS_PROFILE", "dev")
     collect = median_time([*pytest, "--collect-only"])
-    full = median_time(pytest, rounds=1)
+    full = median_time([*pytest, "-n", "auto", "--dist", "worksteal"], rounds=1)  # as make test
     print(f"tests (pytest, hypothesis profile {env_profile})")
     print(f"  floor: pytest --collect-only     {collect:6.2f} s")
     print(

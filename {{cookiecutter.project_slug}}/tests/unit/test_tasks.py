@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,9 @@ def labelled(task: str, rows: int = 120) -> pd.DataFrame:
     return frame
 
 
-def _project(tmp_path: Path, task: str, model: str = "linear", extra: str = "") -> Params:
+def _train(folder: Path, task: str, model: str, extra: str) -> Params:
     text = CONTRACT.replace(BINARY, TARGETS[task]) + extra
-    params = write_project(tmp_path, labelled(task), text)
+    params = write_project(folder, labelled(task), text)
     params = dataclasses.replace(
         params,
         train=dataclasses.replace(params.train, model=model),  # type: ignore[arg-type]
@@ -58,22 +59,46 @@ def _project(tmp_path: Path, task: str, model: str = "linear", extra: str = "") 
     return params
 
 
-@pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+Trainer = Callable[..., Params]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Trainer:
+    """A project trained once per (task, model, contract extra) in this module: training
+    is the slow part, and no test changes a trained project's files."""
+    projects: dict[tuple[str, str, str], Params] = {}
+
+    def get(task: str, model: str = "linear", extra: str = "") -> Params:
+        key = (task, model, extra)
+        if key not in projects:
+            projects[key] = _train(tmp_path_factory.mktemp(f"{task}-{model}"), *key)
+        return projects[key]
+
+    return get
 
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("task", sorted(TARGETS))
-def test_every_model_serves_every_task(tmp_path: Path, task: str, model: str) -> None:
-    """evaluate reports the task's metrics, in the table's order, and they are not chance."""
-    params = _project(tmp_path, task, model)
+def test_every_model_serves_every_task(trained: Trainer, task: str, model: str) -> None:
+    """The task's metrics of the saved model on the test split are not chance."""
+    params = trained(task, model)
+    contract = load_contract(params.data.contract, "label")
+    test = pd.read_csv(params.data.test_path)
+    scores = evaluate.score(_model(params), test, contract, 0.5)
+    metrics = evaluate.metrics(evaluate.measure(scores, test, contract))
+    quality = {"binary": "accuracy", "multiclass": "balanced_accuracy", "regression": "r2"}[task]
+    assert metrics[quality] > 0.6, metrics
+
+
+@pytest.mark.parametrize("task", sorted(TARGETS))
+def test_evaluate_writes_the_metrics_of_the_task_in_the_tables_order(
+    tmp_path: Path, task: str
+) -> None:
+    params = _train(tmp_path, task, "linear", "")
     evaluate.run(params)
     metrics = json.loads(Path(params.evaluate.metrics_path).read_text(encoding="utf-8"))
     contract = load_contract(params.data.contract, "label")
     assert list(metrics) == [metric.name for metric in metric_table(contract.target)]
-    quality = {"binary": "accuracy", "multiclass": "balanced_accuracy", "regression": "r2"}[task]
-    assert metrics[quality] > 0.6, metrics
 
 
 def test_the_metric_tables_per_task() -> None:
@@ -130,10 +155,10 @@ def _model(params: Params) -> Any:
     return joblib.load(params.train.model_path)
 
 
-def test_multiclass_predict_names_each_probability_column_by_its_class(tmp_path: Path) -> None:
+def test_multiclass_predict_names_each_probability_column_by_its_class(trained: Trainer) -> None:
     """probability_<class> holds the model's probability of that class, in the contract's
     order (mid, young, old), whatever order the model keeps its classes in."""
-    params = _project(tmp_path, "multiclass")
+    params = trained("multiclass")
     rows = labelled("multiclass").head(12)
     contract = load_contract(params.data.contract, "label")
     output = predict.predictions(_model(params), rows, contract, 0.5)
@@ -152,8 +177,8 @@ def test_multiclass_predict_names_each_probability_column_by_its_class(tmp_path:
     assert output["prediction"].tolist() == model.predict(rows[contract.feature_columns]).tolist()
 
 
-def test_regression_predict_writes_the_number_and_no_probability(tmp_path: Path) -> None:
-    params = _project(tmp_path, "regression")
+def test_regression_predict_writes_the_number_and_no_probability(trained: Trainer) -> None:
+    params = trained("regression")
     rows = labelled("regression").head(12)
     contract = load_contract(params.data.contract, "label")
     output = predict.predictions(_model(params), rows, contract, 0.5)
@@ -162,9 +187,11 @@ def test_regression_predict_writes_the_number_and_no_probability(tmp_path: Path)
     np.testing.assert_allclose(output["prediction"].to_numpy(dtype=float), expected)
 
 
-def test_a_classifier_is_refused_for_a_regression_contract(tmp_path: Path) -> None:
-    params = _project(tmp_path, "binary")
-    contract_path = Path(params.data.contract)
+def test_a_classifier_is_refused_for_a_regression_contract(
+    trained: Trainer, tmp_path: Path
+) -> None:
+    params = trained("binary")
+    contract_path = tmp_path / "regression.yaml"
     contract_path.write_text(CONTRACT.replace(BINARY, REGRESSION), encoding="utf-8")
     contract = load_contract(contract_path, "label")
     with pytest.raises(InputError) as error:
@@ -177,7 +204,7 @@ def test_a_classifier_is_refused_for_a_regression_contract(tmp_path: Path) -> No
 
 def test_every_metric_is_reported_per_slice_value(tmp_path: Path) -> None:
     """accuracy[colour=red] is accuracy over the red test rows, and so on for each value."""
-    params = _project(tmp_path, "binary", extra="slices: [colour]\n")
+    params = _train(tmp_path, "binary", "linear", "slices: [colour]\n")
     evaluate.run(params)
     metrics = json.loads(Path(params.evaluate.metrics_path).read_text(encoding="utf-8"))
     contract = load_contract(params.data.contract, "label")

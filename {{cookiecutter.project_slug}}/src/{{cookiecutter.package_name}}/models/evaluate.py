@@ -11,6 +11,7 @@ the previous reports intact.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,10 +122,14 @@ def score(pipeline: Any, frame: pd.DataFrame, contract: Contract, threshold: flo
 def _measure(
     scores: Scores, table: tuple[Metric, ...], where: tuple[str, str] | None
 ) -> list[Measured]:
+    from sklearn.exceptions import UndefinedMetricWarning
+
     measured = []
     for metric in table:
         try:
-            value = metric.compute(scores)
+            with warnings.catch_warnings():  # undefined on this slice: left out, not warned
+                warnings.simplefilter("ignore", UndefinedMetricWarning)
+                value = metric.compute(scores)
         except ValueError:  # e.g. ROC AUC of a slice holding one class only: undefined
             continue
         if np.isfinite(value):
