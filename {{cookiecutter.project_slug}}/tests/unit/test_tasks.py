@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -274,3 +275,36 @@ def test_a_number_target_needs_two_rows_on_each_side() -> None:
     assert str(error.value) == (
         "rows.csv: target 'y': a split needs at least 4 labelled rows (2 on each side); found 3"
     )
+
+
+def test_multiclass_metrics_count_a_class_absent_from_the_slice() -> None:
+    """A class of the contract with no row and no prediction still counts in macro F1
+    (as 0, quietly), log loss reads all three columns, and its recall is undefined."""
+    target = TargetRule(column="y", task="multiclass", values=("b", "a", "c"))
+    probabilities = pd.DataFrame({"b": [0.6, 0.3], "a": [0.3, 0.6], "c": [0.1, 0.1]})
+    scores = Scores(pd.Series(["b", "a"]), pd.Series(["b", "a"]), probabilities, target)
+    table = by_name(target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert table["macro_f1"].compute(scores) == pytest.approx(2 / 3)
+        assert table["log_loss"].compute(scores) == pytest.approx(-np.log(0.6))
+    assert np.isnan(table["recall_c"].compute(scores))
+    assert table["recall_a"].compute(scores) == 1.0
+    per_class = [table[f"recall_{label}"] for label in ("b", "a", "c")]
+    assert {(metric.direction, metric.tolerance) for metric in per_class} == {("higher", 0.05)}
+
+
+def test_a_starting_tolerance_is_absolute_or_a_share_of_the_golden_value() -> None:
+    regression = by_name(TargetRule(column="y", task="regression", minimum=1.0, maximum=9.0))
+    assert regression["rmse"].starting_tolerance(-50.0) == 1.0  # 2% of |value|
+    assert regression["rmse"].starting_tolerance(1 / 3) == 0.006667  # rounded to 6 places
+    assert regression["r2"].starting_tolerance(0.5) == 0.02  # absolute
+
+
+def test_a_regression_slice_has_no_probabilities() -> None:
+    target = TargetRule(column="y", task="regression", minimum=0.0, maximum=9.0)
+    scores = Scores(pd.Series([1.0, 2.0, 3.0]), pd.Series([1.5, 2.0, 2.0]), None, target)
+    part = scores.subset(np.array([True, False, True]))
+    assert part.probabilities is None
+    assert part.actual.tolist() == [1.0, 3.0]
+    assert part.predicted.tolist() == [1.5, 2.0]
