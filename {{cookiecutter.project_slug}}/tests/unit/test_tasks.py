@@ -24,7 +24,7 @@ from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import TargetRule, load_contract
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.models import evaluate, predict, train
-from {{ cookiecutter.package_name }}.models.metrics import Scores, by_name, metric_table
+from {{ cookiecutter.package_name }}.models.metrics import Metric, Scores, by_name, metric_table
 
 from tests.unit.mini_dataset import CONTRACT, mini_frame, write_project
 
@@ -203,11 +203,20 @@ def test_a_classifier_is_refused_for_a_regression_contract(
     )
 
 
-def test_every_metric_is_reported_per_slice_value(tmp_path: Path) -> None:
+def test_every_metric_is_reported_per_slice_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """accuracy[colour=red] is accuracy over the red test rows, and so on for each value."""
     params = _train(tmp_path, "binary", "linear", "slices: [colour]\n")
+    capsys.readouterr()
     evaluate.run(params)
     metrics = json.loads(Path(params.evaluate.metrics_path).read_text(encoding="utf-8"))
+    sliced = len(metrics) - len(metric_table(load_contract(params.data.contract, "label").target))
+    assert sliced > 0
+    out = capsys.readouterr().out
+    assert out.startswith("evaluate: "), out
+    assert " test rows: accuracy " in out, out
+    assert f"; {sliced} more per value of slice column(s) ['colour'] ->" in out
     contract = load_contract(params.data.contract, "label")
     test = pd.read_csv(params.data.test_path)
     scores = evaluate.score(_model(params), test, contract, 0.5)
@@ -236,13 +245,16 @@ def test_a_slice_value_with_too_few_rows_and_an_undefined_metric_are_left_out() 
         pd.DataFrame({0: 1 - probability, 1: probability}),
         target,
     )
-    frame = pd.DataFrame({"region": ["north"] * 12 + ["south"] * 9 + ["east"] * 3})
+    # south: exactly MIN_SLICE_ROWS rows (kept); east: 1 row (left out); one row unknown.
+    frame = pd.DataFrame({"region": ["north"] * 12 + ["south"] * 10 + ["east", None]})
     contract = dataclasses.replace(_contract_of(target), slices=("region",))
     names = [item.name for item in evaluate.measure(scores, frame, contract)]
     # north holds one class only: ROC AUC is undefined there.
     assert "roc_auc[region=north]" not in names
     assert "accuracy[region=north]" in names
-    assert not any("region=east" in name for name in names)  # 3 rows < MIN_SLICE_ROWS
+    assert not any("region=east" in name for name in names)  # 1 row < MIN_SLICE_ROWS
+    assert "accuracy[region=south]" in names
+    assert not any("region=None" in name or "region=<NA>" in name for name in names)
 
 
 def _contract_of(target: TargetRule) -> Any:
@@ -308,3 +320,33 @@ def test_a_regression_slice_has_no_probabilities() -> None:
     assert part.probabilities is None
     assert part.actual.tolist() == [1.0, 3.0]
     assert part.predicted.tolist() == [1.5, 2.0]
+
+
+def _warns(scores: Scores) -> float:
+    warnings.warn("a warning the metric's reader must see", UserWarning, stacklevel=1)
+    return 0.5
+
+
+def _raises(scores: Scores) -> float:
+    raise ValueError("undefined here")
+
+
+def test_measuring_skips_an_undefined_metric_and_keeps_the_rest() -> None:
+    """Only an undefined metric is left out: the metrics after it are measured, each with
+    its slice's row count, and a warning other than scikit-learn's 'undefined' shows."""
+    target = TargetRule(column="y", task="regression", minimum=0.0, maximum=9.0)
+    scores = Scores(pd.Series([1.0, 2.0, 3.0]), pd.Series([1.0, 2.0, 2.0]), None, target)
+    table = (
+        Metric("undefined", "lower", 0.1, _raises),
+        Metric("loud", "lower", 0.1, _warns),
+        *metric_table(target),
+    )
+    with pytest.warns(UserWarning, match="a warning the metric's reader must see"):
+        measured = evaluate._measure(scores, table, ("region", "north"))
+    assert [item.name for item in measured] == [
+        "loud[region=north]",
+        "rmse[region=north]",
+        "mae[region=north]",
+        "r2[region=north]",
+    ]
+    assert {item.rows for item in measured} == {3}
