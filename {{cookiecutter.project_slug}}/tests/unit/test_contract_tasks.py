@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.data.contract import (
@@ -212,9 +211,3 @@ def test_slices_name_columns_of_few_values(tmp_path: Path) -> None:
 )
 def test_malformed_slices_are_refused(tmp_path: Path, slices: str, expected: str) -> None:
     assert _refusal(tmp_path, CONTRACT + slices) == expected
-
-
-def test_the_mini_frame_still_validates_with_slices(tmp_path: Path) -> None:
-    contract = _load(tmp_path, CONTRACT + "slices: [colour]\n")
-    checked = validate_frame(mini_frame(), contract, "frame")
-    assert isinstance(checked, pd.DataFrame)
