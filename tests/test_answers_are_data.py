@@ -372,6 +372,7 @@ DIFFERENT_IMPORT_NAMES: dict[str, set[str]] = {
     "pywin32": {"pythoncom", "pythonwin", "pywintypes", "win32", "win32api", "win32com"},
     "pyyaml": {"yaml"},
     "pyyaml-ft": {"yaml_ft"},  # free-threaded PyYAML, locked for Python 3.13
+    "rpds-py": {"rpds"},
     "ruamel-yaml": {"ruamel"},
     "scikit-learn": {"sklearn"},
     "zc-lockfile": {"zc"},
