@@ -21,9 +21,11 @@ from pathlib import Path
 from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.config import (
     DEFAULT_PARAMS_PATH,
+    ENVIRONMENTS,
     as_dict,
     current_environment,
     load_params,
+    registry_url,
 )
 from {{ cookiecutter.package_name }}.errors import InputError
 
@@ -97,17 +99,81 @@ def draft_contract_arguments(parser: argparse.ArgumentParser) -> None:
 
 def predict(args: argparse.Namespace) -> int:
     params = load_params(args.params)
+    if args.env is not None:
+        from {{ cookiecutter.package_name }}.serving import batch
+
+        batch.run(registry_url(args.registry), args.env, args.rows, args.output, args.chunk_rows)
+        return 0
     from {{ cookiecutter.package_name }}.models import predict as predict_module
 
     predict_module.run(params, args.rows, args.output)
     return 0
 
 
+def registry_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--registry",
+        help="the model registry: a folder or an s3://, gs://, az:// URL "
+        "(default: ${{ cookiecutter.package_name.upper() }}_REGISTRY, else registry/)",
+    )
+
+
 def predict_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "rows", type=Path, help="CSV file of rows to score (the contract's columns)"
+        "rows", type=Path, help="file of rows to score: CSV, or Parquet (.parquet) with --env"
     )
-    parser.add_argument("output", type=Path, help="CSV file to write the predictions to")
+    parser.add_argument("output", type=Path, help="file to write the predictions to (CSV or .parquet)")
+    parser.add_argument(
+        "--env",
+        choices=ENVIRONMENTS,
+        help="score with the version this environment's alias holds in the registry "
+        "(the serving path), instead of the local train.model_path",
+    )
+    parser.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=100_000,
+        help="with --env: rows read and scored at a time (default: %(default)s)",
+    )
+    registry_option(parser)
+
+
+def registry(args: argparse.Namespace) -> int:
+    from {{ cookiecutter.package_name }}.registry import commands
+
+    return commands.run(args)
+
+
+def registry_arguments(parser: argparse.ArgumentParser) -> None:
+    from {{ cookiecutter.package_name }}.registry import commands  # argparse only: --help stays fast
+
+    commands.add_arguments(parser)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from {{ cookiecutter.package_name }}.serving import server
+
+    return server.run(
+        registry_url(args.registry), args.env, args.host, args.port, args.poll_interval
+    )
+
+
+def serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--env",
+        choices=ENVIRONMENTS,
+        default=None,
+        help="the environment whose alias to follow (default: ${{ cookiecutter.package_name.upper() }}_ENV, else dev)",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=5.0,
+        help="seconds between two reads of the alias (default: %(default)s)",
+    )
+    registry_option(parser)
 
 
 def golden_update(args: argparse.Namespace) -> int:
@@ -205,6 +271,27 @@ COMMANDS: tuple[Command, ...] = (
         "each class of the contract.",
         predict,
         predict_arguments,
+    ),
+    Command(
+        "registry",
+        "publish, promote, roll back and inspect model versions (registry -h)",
+        "The model registry: `publish` stores the model the pipeline produced as an "
+        "immutable version with its metadata and model card; `promote` and `rollback` move "
+        "an environment's alias (dev, test, uat, live); `list`, `history` and `show` "
+        "inspect it.",
+        registry,
+        registry_arguments,
+    ),
+    Command(
+        "serve",
+        "serve the model an environment's alias holds over HTTP; follow the alias",
+        "Answer POST /predict with the version the environment's alias holds, checking each "
+        "record against the version's contract; GET /health, /ready, /version and /metrics "
+        "(Prometheus). The alias is read every --poll-interval seconds: a new version is "
+        "loaded and verified in the background and swapped in atomically; a version that "
+        "fails to load or verify is refused and the old one keeps serving.",
+        serve,
+        serve_arguments,
     ),
     Command(
         "golden-update",

@@ -28,6 +28,9 @@ from {{ cookiecutter.package_name }}.io import read_yaml
 Environment = Literal["dev", "test", "uat", "live"]
 ENVIRONMENTS: tuple[Environment, ...] = get_args(Environment)
 ENVIRONMENT_VARIABLE = "{{ cookiecutter.package_name.upper() }}_ENV"
+# Where the model registry lives: a folder (ignored by git) or an s3://, gs://, az:// URL.
+REGISTRY_VARIABLE = "{{ cookiecutter.package_name.upper() }}_REGISTRY"
+DEFAULT_REGISTRY = "registry"
 DEFAULT_PARAMS_PATH = Path("params.yaml")
 SKLEARN_PREFIX = "sklearn:"
 MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds in [0, 2**32 - 1]
@@ -384,6 +387,15 @@ def current_environment() -> Environment:
             f"{ENVIRONMENT_VARIABLE}: expected one of {list(ENVIRONMENTS)}, found {value!r}"
         )
     return value
+
+
+def registry_url(given: str | None = None) -> str:
+    """The model registry's URL: ``given`` (``--registry``), else ``{{ cookiecutter.package_name.upper() }}_REGISTRY``,
+    else the folder ``registry/`` of the project."""
+    url = given or os.environ.get(REGISTRY_VARIABLE) or DEFAULT_REGISTRY
+    if not url.strip():
+        raise ConfigError(f"{REGISTRY_VARIABLE}: expected a folder or a URL, found an empty value")
+    return url
 
 
 def as_dict(params: Params) -> dict[str, Any]:

@@ -42,13 +42,30 @@ ALLOWED: dict[str, frozenset[str]] = {
     "pipeline": frozenset({"config", "data", "errors", "features", "io", "models"}),
     "repro": frozenset({"config", "errors", "io"}),
     "golden": frozenset({"config", "data", "errors", "features", "io", "models", "pipeline"}),
+    # After training: the reference profile monitoring compares batches against ...
+    "monitoring": frozenset({"config", "data", "errors", "io", "monitoring"}),
+    # ... the registry that keeps each version with it, and serving that follows an alias.
+    "registry": frozenset({"config", "data", "errors", "io", "models", "monitoring", "registry"}),
+    "serving": frozenset({"config", "data", "errors", "io", "models", "registry", "serving"}),
     # The command line answers --help at once: at the top only the config and errors.
     "cli": frozenset({"", "config", "errors"}),
 }
 
 # What a module may import only inside a function (on top of ALLOWED).
 LAZY: dict[str, frozenset[str]] = {
-    "cli": frozenset({"data", "features", "golden", "models", "pipeline", "repro"}),
+    "cli": frozenset(
+        {
+            "data",
+            "features",
+            "golden",
+            "models",
+            "monitoring",
+            "pipeline",
+            "registry",
+            "repro",
+            "serving",
+        }
+    ),
 }
 
 
