@@ -55,16 +55,16 @@ DEPENDENCY_IMPORT_NAMES = frozenset(
     mypy_extensions mypyc narwhals networkx nodeenv numpy oauthlib omegaconf opentelemetry
     opentelemetry_api orjson packaging pandas pandas_stubs pandera pathspec pillow
     platformdirs pluggy pre_commit pre_commit_hooks prometheus_client prompt_toolkit
-    propcache proto proto_plus protobuf psutil public py pyasn1 pyasn1_modules pycparser
-    pydantic pydantic_core pydantic_settings pydevd_plugins pydot pygit2 pygments pygtrie
-    pyjwt pylab pyparsing pytest pytest_cov pytest_xdist python_dateutil python_discovery
-    python_dotenv pywin32 pyyaml pyyaml_ft referencing requests requests_oauthlib rich rpds
-    rpds_py ruamel ruamel_yaml ruff s3fs scikit_learn scipy scmrepo semver setproctitle
-    setuptools shortuuid shtab six sklearn smmap sortedcontainers sqltrie starlette tabulate
-    textual threadpoolctl tomlkit tqdm typeguard types_pyyaml typing_extensions
-    typing_inspect typing_inspection tzdata tzlocal urllib3 uv uvicorn uvloop validate vine
-    virtualenv voluptuous watchfiles wcwidth websockets wrapt xdist yaml yaml_ft yarl zc
-    zc_lockfile
+    propcache proto proto_plus protobuf psutil public py pyarrow pyasn1 pyasn1_modules
+    pycparser pydantic pydantic_core pydantic_settings pydevd_plugins pydot pygit2 pygments
+    pygtrie pyjwt pylab pyparsing pytest pytest_cov pytest_xdist python_dateutil
+    python_discovery python_dotenv pywin32 pyyaml pyyaml_ft referencing requests
+    requests_oauthlib rich rpds rpds_py ruamel ruamel_yaml ruff s3fs scikit_learn scipy
+    scmrepo semver setproctitle setuptools shortuuid shtab six sklearn smmap
+    sortedcontainers sqltrie starlette tabulate textual threadpoolctl tomlkit tqdm typeguard
+    types_pyyaml typing_extensions typing_inspect typing_inspection tzdata tzlocal urllib3
+    uv uvicorn uvloop validate vine virtualenv voluptuous watchfiles wcwidth websockets
+    wrapt xdist yaml yaml_ft yarl zc zc_lockfile
     """.split()  # noqa: SIM905 (a word list: one name a line would make 280 lines)
     # pywin32 (Windows only) puts these on sys.path through its pywin32.pth.
     + """
