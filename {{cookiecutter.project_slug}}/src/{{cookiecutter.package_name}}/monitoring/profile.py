@@ -9,8 +9,8 @@ large and would copy personal data, so the registry keeps this summary instead:
   mean, std, min and max. Bins are open at both ends: a later value below the training
   minimum counts in the first bin, one above the maximum in the last, so a batch's
   shares always sum to one and can be compared bin by bin (:func:`bin_shares`);
-- a category or a bool: its missing rate and the share of each value;
-- text (kept for reference, never learned from): its missing rate only;
+- a category or a bool: its missing rate and the share of each value (text columns are
+  never features, so never profiled);
 - the predictions: the share of each class of the contract, or for a number target
   the same quantile bins as a number feature.
 
@@ -29,7 +29,6 @@ from {{ cookiecutter.package_name }}.data.contract import ColumnRule, Contract
 
 BINS = 10
 NUMBER_TYPES = ("float", "int")
-CATEGORY_TYPES = ("category", "bool")
 
 
 def bin_edges(values: np.ndarray[Any, np.dtype[np.float64]]) -> list[float]:
@@ -80,7 +79,8 @@ def frequencies(values: pd.Series) -> dict[str, float]:
 def _numbers(column: pd.Series, rule: ColumnRule) -> np.ndarray[Any, np.dtype[np.float64]]:
     present = column.dropna()
     if rule.dtype == "datetime":  # seconds since 1970, UTC
-        present = pd.to_datetime(present).astype("int64") / 1e9
+        since = pd.to_datetime(present, utc=True) - pd.Timestamp(0, tz="UTC")
+        present = since / pd.Timedelta(seconds=1)  # whatever unit pandas stores them in
     values: np.ndarray[Any, np.dtype[np.float64]] = np.sort(present.to_numpy(dtype="float64"))
     return values
 
@@ -91,9 +91,7 @@ def feature_profile(column: pd.Series, rule: ColumnRule) -> dict[str, Any]:
     if rule.dtype in (*NUMBER_TYPES, "datetime"):
         kind = "datetime" if rule.dtype == "datetime" else "number"
         return {"kind": kind, "missing_rate": missing, **_number_summary(_numbers(column, rule))}
-    if rule.dtype in CATEGORY_TYPES:
-        return {"kind": "category", "missing_rate": missing, "frequencies": frequencies(column)}
-    return {"kind": "text", "missing_rate": missing}
+    return {"kind": "category", "missing_rate": missing, "frequencies": frequencies(column)}
 
 
 def prediction_profile(predictions: pd.Series, contract: Contract) -> dict[str, Any]:

@@ -7,6 +7,11 @@ a promotion gate. The store is a folder or an fsspec URL (``s3://``, ``gs://``,
 ``az://``, ``memory://``): see :mod:`{{ cookiecutter.package_name }}.registry.store`.
 """
 
-from {{ cookiecutter.package_name }}.registry.store import ChecksumError, Event, Registry, RegistryError
+from {{ cookiecutter.package_name }}.registry.store import (
+    ChecksumError,
+    Event,
+    Registry,
+    RegistryError,
+)
 
 __all__ = ["ChecksumError", "Event", "Registry", "RegistryError"]

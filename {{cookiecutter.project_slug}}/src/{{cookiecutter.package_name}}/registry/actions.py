@@ -24,7 +24,12 @@ from {{ cookiecutter.package_name }}.config import Params, as_dict, load_params
 from {{ cookiecutter.package_name }}.data.contract import Contract, load_contract, read_dataset
 from {{ cookiecutter.package_name }}.errors import quote
 from {{ cookiecutter.package_name }}.registry.commands import default_who
-from {{ cookiecutter.package_name }}.registry.store import METADATA, Registry, RegistryError, utc_now
+from {{ cookiecutter.package_name }}.registry.store import (
+    METADATA,
+    Registry,
+    RegistryError,
+    utc_now,
+)
 
 GOLDEN_METRICS = Path("tests/golden/metrics.json")
 LIST_METRICS = 3  # the first metrics of the task's table shown by `list`

@@ -11,6 +11,7 @@ Markdown or HTML would read as markup.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -32,6 +33,11 @@ def cell(value: Any) -> str:
 
 def number(value: Any) -> str:
     return "-" if value is None else f"{float(value):.6g}"
+
+
+def moment(seconds: float) -> str:
+    """A time the profile keeps as seconds since 1970, as an ISO 8601 UTC time."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
@@ -125,12 +131,14 @@ def _reference(reference: Mapping[str, Any]) -> list[str]:
     features = reference["features"]
     rows = []
     for name, summary in features.items():
-        if summary["kind"] in ("number", "datetime"):
-            spread = f"{number(summary['min'])} to {number(summary['max'])}"
-        elif summary["kind"] == "category":
+        if summary["kind"] == "category":
             spread = f"{len(summary['frequencies'])} values"
+        elif summary["min"] is None:
+            spread = "no value"
+        elif summary["kind"] == "datetime":  # seconds since 1970, UTC
+            spread = f"{moment(summary['min'])} to {moment(summary['max'])}"
         else:
-            spread = "-"
+            spread = f"{number(summary['min'])} to {number(summary['max'])}"
         rows.append((cell(name), summary["kind"], number(summary["missing_rate"]), spread))
     predictions = reference["predictions"]["kind"]
     return [
