@@ -122,7 +122,9 @@ def predict_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "rows", type=Path, help="file of rows to score: CSV, or Parquet (.parquet) with --env"
     )
-    parser.add_argument("output", type=Path, help="file to write the predictions to (CSV or .parquet)")
+    parser.add_argument(
+        "output", type=Path, help="file to write the predictions to (CSV or .parquet)"
+    )
     parser.add_argument(
         "--env",
         choices=ENVIRONMENTS,
@@ -165,7 +167,9 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the environment whose alias to follow (default: ${{ cookiecutter.package_name.upper() }}_ENV, else dev)",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
     parser.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     parser.add_argument(
         "--poll-interval",

@@ -1,0 +1,482 @@
+"""Serving: the HTTP API over a registry, the alias it follows, and batch scoring.
+
+Two real versions of the project's model (the reference model, and one trained with
+far stronger regularisation, so their answers differ) are published to a registry in
+a temporary folder. Every test reads answers against what the lean model of the
+version that answered computes offline, so an answer that mixed two versions, or named
+one version and carried another's numbers, fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from {{ cookiecutter.package_name }}.cli import main
+from {{ cookiecutter.package_name }}.config import LinearConfig, RandomForestConfig
+from {{ cookiecutter.package_name }}.models.lean import LeanModel
+from {{ cookiecutter.package_name }}.pipeline import Trained, run
+from {{ cookiecutter.package_name }}.registry import Registry
+from {{ cookiecutter.package_name }}.serving.app import create_app
+from {{ cookiecutter.package_name }}.serving.follower import Follower, load_version
+from {{ cookiecutter.package_name }}.serving.metrics import ServingMetrics
+
+from tests.conftest import PROJECT_ROOT
+from tests.golden.reference import reference
+
+ENV = "live"
+
+
+def version_files(trained: Trained) -> tuple[dict[str, bytes], dict[str, Any]]:
+    contract = trained.contract
+    files = {
+        **LeanModel.from_pipeline(
+            trained.pipeline, contract, trained.params.evaluate.threshold
+        ).to_files(),
+        "contract.yaml": Path(contract.path).read_bytes(),
+    }
+    target = contract.target
+    metadata = {
+        "target": {
+            "column": target.column,
+            "task": target.task,
+            "values": list(target.values),
+            "positive": target.positive,
+            "number": target.number,
+            "minimum": target.minimum,
+            "maximum": target.maximum,
+        },
+        "metrics": trained.metrics,
+    }
+    return files, metadata
+
+
+@pytest.fixture(scope="module")
+def models() -> tuple[Trained, Trained]:
+    """The reference model, and another whose answers differ from it."""
+    first = reference()
+    params = first.params
+    train = params.train
+    other = dataclasses.replace(
+        train,
+        linear=LinearConfig(C=0.01, max_iter=train.linear.max_iter),
+        random_forest=RandomForestConfig(n_estimators=5, max_depth=2),
+    )
+    second = run(dataclasses.replace(params, train=other), PROJECT_ROOT)
+    return first, second
+
+
+@pytest.fixture
+def registry(tmp_path: Path, models: tuple[Trained, Trained]) -> tuple[Registry, list[str]]:
+    store = Registry(str(tmp_path / "registry"))
+    versions = [store.publish(*version_files(trained)) for trained in models]
+    return store, versions
+
+
+def records(trained: Trained, rows: int = 5) -> list[dict[str, Any]]:
+    """Rows of the test split as a client sends them (JSON values, null for missing)."""
+    frame = trained.test[trained.contract.feature_columns].head(rows)
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
+
+
+def expected(store: Registry, version: str, sent: list[dict[str, Any]]) -> list[Any]:
+    """The answer ``version`` gives for ``sent``, computed offline."""
+    served = load_version(store, version)
+    result = served.model.predict_records(served.schema.check({"records": sent}))
+    if result.probabilities is None:
+        return [float(value) for value in result.predicted]
+    names = [str(label) for label in served.model.classes]
+    return [
+        {"class": label, "probabilities": dict(zip(names, row, strict=True))}
+        for label, row in zip(result.predicted, result.probabilities.tolist(), strict=True)
+    ]
+
+
+def same(answer: list[Any], wanted: list[Any]) -> bool:
+    """Equal predictions: the same classes, numbers within 1e-9."""
+    if len(answer) != len(wanted):
+        return False
+    for got, want in zip(answer, wanted, strict=True):
+        if isinstance(want, dict):
+            if got["class"] != want["class"] or set(got["probabilities"]) != set(
+                want["probabilities"]
+            ):
+                return False
+            if any(
+                abs(got["probabilities"][k] - v) > 1e-9 for k, v in want["probabilities"].items()
+            ):
+                return False
+        elif abs(got - want) > 1e-9:
+            return False
+    return True
+
+
+@pytest.fixture
+def client(
+    registry: tuple[Registry, list[str]],
+) -> Iterator[tuple[TestClient, Follower, Registry, list[str]]]:
+    store, versions = registry
+    store.promote(versions[0], ENV, who="test")
+    follower = Follower(store, ENV, poll_interval=3600)  # polled by hand below
+    with TestClient(create_app(follower)) as http:
+        yield http, follower, store, versions
+
+
+def test_predict_answers_with_the_version_and_its_numbers(client: Any, models: Any) -> None:
+    http, _, store, versions = client
+    sent = records(models[0])
+    answer = http.post("/predict", json={"records": sent})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["model_version"] == versions[0]
+    assert same(body["predictions"], expected(store, versions[0], sent))
+    contract = models[0].contract
+    if contract.target.task == "regression":
+        assert all(isinstance(value, float) for value in body["predictions"])
+    else:
+        for prediction in body["predictions"]:
+            assert list(prediction["probabilities"]) == [str(c) for c in contract.target.classes]
+            assert sum(prediction["probabilities"].values()) == pytest.approx(1.0)
+
+
+def test_predict_agrees_with_scikit_learn(client: Any, models: Any) -> None:
+    """Through HTTP, the lean path answers what the fitted pipeline answers."""
+    http, *_ = client
+    trained = models[0]
+    sent = records(trained, rows=20)
+    body = http.post("/predict", json={"records": sent}).json()
+    features = trained.test[trained.contract.feature_columns].head(20)
+    if trained.contract.target.task == "regression":
+        np.testing.assert_allclose(
+            body["predictions"], trained.pipeline.predict(features), atol=1e-6
+        )
+    else:
+        model_classes = list(trained.pipeline.classes_)
+        probabilities = trained.pipeline.predict_proba(features)
+        for row, prediction in zip(probabilities, body["predictions"], strict=True):
+            for label, value in zip(model_classes, row, strict=True):
+                assert prediction["probabilities"][str(label)] == pytest.approx(value, abs=1e-6)
+
+
+def field_problems(answer: Any) -> set[tuple[int | None, str | None]]:
+    return {(item["record"], item["field"]) for item in answer.json()["detail"]}
+
+
+def test_a_bad_record_is_422_naming_the_record_and_the_field(client: Any, models: Any) -> None:
+    http, *_ = client
+    sent = records(models[0], rows=3)
+    numeric = models[0].contract.numeric_features[0]
+    sent[1][numeric] = "12; DROP TABLE"
+    del sent[2][numeric]
+    sent[0]["colour"] = "red"
+    answer = http.post("/predict", json={"records": sent})
+    assert answer.status_code == 422
+    assert field_problems(answer) == {(1, numeric), (2, numeric), (0, "colour")}
+    assert answer.json()["problems"] == 3
+    metrics = http.get("/metrics").text
+    assert "predict_records_total 0.0" in metrics
+    assert 'predict_requests_total{status="422"} 1.0' in metrics
+
+
+@pytest.mark.parametrize(
+    "value", [True, float("inf"), 1e300, -1.0e9, [1.0], {"x": 1}, "__import__('os').system('id')"]
+)
+def test_each_kind_of_wrong_number_is_refused(client: Any, models: Any, value: Any) -> None:
+    http, *_ = client
+    sent = records(models[0], rows=1)
+    contract = models[0].contract
+    rule = next(rule for rule in contract.columns if rule.name == contract.numeric_features[0])
+    if (
+        isinstance(value, float)
+        and rule.minimum is None
+        and rule.maximum is None
+        and value != float("inf")
+    ):
+        pytest.skip("the column has no bounds to break")
+    body = json.dumps({"records": sent}).replace(
+        json.dumps(rule.name) + ": " + json.dumps(sent[0][rule.name]),
+        json.dumps(rule.name) + ": " + ("1e999" if value == float("inf") else json.dumps(value)),
+    )
+    answer = http.post("/predict", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422, answer.text
+    assert field_problems(answer) == {(0, rule.name)}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[]", b'{"records": []}', b'{"records": {}}', b'{"rows": [{}]}', b"\xff\xfe"],
+)
+def test_a_malformed_body_is_422(client: Any, body: bytes) -> None:
+    http, *_ = client
+    answer = http.post("/predict", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["problem"]
+
+
+def test_too_many_records_are_refused(client: Any, models: Any) -> None:
+    http, *_ = client
+    sent = records(models[0], rows=1) * 1001
+    answer = http.post("/predict", json={"records": sent})
+    assert answer.status_code == 422
+    assert field_problems(answer) == {(None, "records")}
+
+
+def test_health_ready_version_and_metrics(client: Any) -> None:
+    http, _, _, versions = client
+    assert http.get("/health").json() == {"status": "ok"}
+    assert http.get("/ready").json()["model_version"] == versions[0]
+    assert http.get("/version").json()["alias"] == versions[0]
+    metrics = http.get("/metrics").text
+    assert f'model_version_info{{version="{versions[0]}"}} 1.0' in metrics
+    assert "model_swaps_total 1.0" in metrics
+    assert "predict_latency_seconds_bucket" in metrics
+
+
+def test_not_ready_until_the_alias_holds_a_version(registry: Any) -> None:
+    store, versions = registry
+    follower = Follower(store, "test", poll_interval=3600)
+    with TestClient(create_app(follower)) as http:
+        assert http.get("/ready").status_code == 503
+        assert http.post("/predict", json={"records": [{}]}).status_code == 503
+        store.promote(versions[0], "test", who="test")
+        follower.poll()
+        assert http.get("/ready").status_code == 200
+
+
+def test_a_promotion_and_a_rollback_are_followed(client: Any, models: Any) -> None:
+    http, follower, store, versions = client
+    sent = records(models[0])
+    store.promote(versions[1], ENV, force=True, reason="test", who="test")
+    follower.poll()
+    body = http.post("/predict", json={"records": sent}).json()
+    assert body["model_version"] == versions[1]
+    assert same(body["predictions"], expected(store, versions[1], sent))
+    assert not same(body["predictions"], expected(store, versions[0], sent))
+    store.rollback(ENV, who="test")
+    follower.poll()
+    assert http.post("/predict", json={"records": sent}).json()["model_version"] == versions[0]
+    assert "model_swaps_total 3.0" in http.get("/metrics").text
+
+
+def corrupt(store: Registry, version: str, name: str) -> None:
+    path = Path(store.url) / "versions" / version / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_corrupt_version_is_refused_and_the_old_one_keeps_serving(
+    client: Any, models: Any
+) -> None:
+    http, follower, store, versions = client
+    corrupt(store, versions[1], "lean.npz")
+    store.promote(versions[1], ENV, force=True, reason="test", who="test")
+    follower.poll()
+    follower.poll()  # tried once, not again while the alias stays put
+    answer = http.post("/predict", json={"records": records(models[0])})
+    assert answer.json()["model_version"] == versions[0]
+    assert "lean.npz" in follower.refused[versions[1]]
+    metrics = http.get("/metrics").text
+    assert "model_refused_total 1.0" in metrics
+    assert http.get("/version").json()["refused"].keys() == {versions[1]}
+
+
+def test_a_version_whose_model_does_not_parse_is_refused(client: Any, models: Any) -> None:
+    """Checksums match, but the export is not a model: refused as well, nothing executed."""
+    _, follower, store, versions = client
+    files, metadata = version_files(models[1])
+    files["lean.json"] = b'{"format": "pickle", "code": "__import__(\'os\').system(\'id\')"}'
+    broken = store.publish(files, metadata)
+    store.promote(broken, ENV, force=True, reason="test", who="test")
+    follower.poll()
+    assert follower.version == versions[0]
+    assert broken in follower.refused
+
+
+def test_an_unreachable_store_keeps_the_version_serving(client: Any, models: Any) -> None:
+    http, follower, store, versions = client
+
+    def fail(env: str) -> str | None:
+        raise OSError("connection reset")
+
+    store.current = fail  # type: ignore[method-assign]
+    follower.poll()
+    assert (
+        http.post("/predict", json={"records": records(models[0])}).json()["model_version"]
+        == versions[0]
+    )
+    assert 'alias_poll_failures_total{kind="OSError"} 1.0' in http.get("/metrics").text
+
+
+def test_a_rollback_to_a_recent_version_needs_no_load(registry: Any) -> None:
+    store, versions = registry
+    loads: list[str] = []
+
+    def loader(registry: Registry, version: str) -> Any:
+        loads.append(version)
+        return load_version(registry, version)
+
+    follower = Follower(store, ENV, poll_interval=3600, loader=loader)
+    for step in ("promote", "promote", "rollback"):
+        if step == "promote":
+            store.promote(versions[len(loads)], ENV, force=True, reason="test", who="test")
+        else:
+            store.rollback(ENV, who="test")
+        follower.poll()
+    assert follower.version == versions[0]
+    assert loads == versions
+
+
+class Server:
+    """The app under uvicorn in a thread, on a free port: real HTTP, real concurrency."""
+
+    def __init__(self, follower: Follower) -> None:
+        config = uvicorn.Config(create_app(follower, ServingMetrics()), port=0, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.02)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+
+def test_swaps_under_concurrent_requests_drop_nothing_and_mix_nothing(
+    registry: Any, models: Any
+) -> None:
+    import httpx
+
+    store, versions = registry
+    store.promote(versions[0], ENV, who="test")
+    rows = records(models[0], rows=12)
+    # Each client sends rows of its own, so an answer cut from another's batch shows.
+    sent = [rows[client : client + 1 + client % 3] for client in range(6)]
+    wanted = {
+        (client, version): expected(store, version, sent[client])
+        for client in range(6)
+        for version in versions
+    }
+    follower = Follower(store, ENV, poll_interval=0.02)
+    answers: list[tuple[int, int, str, list[Any]]] = []
+    stop = threading.Event()
+
+    def hammer(url: str, client: int) -> None:
+        with httpx.Client(base_url=url, timeout=10) as http:
+            while not stop.is_set():
+                answer = http.post("/predict", json={"records": sent[client]})
+                body = answer.json()
+                answers.append(
+                    (client, answer.status_code, body.get("model_version"), body.get("predictions"))
+                )
+
+    with Server(follower) as url:
+        threads = [threading.Thread(target=hammer, args=(url, client)) for client in range(6)]
+        for thread in threads:
+            thread.start()
+        for swap in range(6):
+            time.sleep(0.15)
+            if swap % 2 == 0:
+                store.promote(versions[1], ENV, force=True, reason="test", who="test")
+            else:
+                store.rollback(ENV, who="test")
+        time.sleep(0.15)
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert answers
+    assert {status for _, status, _, _ in answers} == {200}
+    assert {version for _, _, version, _ in answers} == set(versions)
+    mixed = [
+        (client, version)
+        for client, _, version, predictions in answers
+        if not same(predictions, wanted[client, version])
+    ]
+    assert not mixed, f"{len(mixed)} of {len(answers)} answers are not their version's"
+
+
+# ---------------------------------------------------------------- batch scoring
+
+
+@pytest.fixture
+def promoted(registry: Any, models: Any, tmp_path: Path) -> tuple[Registry, str, Path]:
+    store, versions = registry
+    store.promote(versions[0], ENV, who="test")
+    rows = models[0].test.drop(columns=[models[0].contract.target.column]).head(40)
+    source = tmp_path / "rows.csv"
+    rows.to_csv(source, index=False)
+    return store, versions[0], source
+
+
+def batch(store: Registry, *arguments: str) -> int:
+    return main(["predict", *arguments, "--env", ENV, "--registry", store.url, "--chunk-rows", "7"])
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_batch_scoring_names_the_version_and_agrees_with_serving(
+    promoted: Any, models: Any, tmp_path: Path, suffix: str
+) -> None:
+    store, version, source = promoted
+    if suffix == ".parquet":
+        parquet = source.with_suffix(".parquet")
+        pd.read_csv(source).to_parquet(parquet)
+        source = parquet
+    output = tmp_path / f"scored{suffix}"
+    assert batch(store, str(source), str(output)) == 0
+    scored = pd.read_csv(output) if suffix == ".csv" else pd.read_parquet(output)
+    assert len(scored) == 40
+    assert set(scored["model_version"]) == {version}
+    sent = records(models[0], rows=40)
+    online = expected(store, version, sent)
+    if models[0].contract.target.task == "regression":
+        np.testing.assert_allclose(scored["prediction"], online, atol=1e-9)
+    else:
+        for index, label in enumerate(models[0].contract.target.classes):
+            column = scored[f"probability_{label}"].to_numpy()
+            want = [answer["probabilities"][str(label)] for answer in online]
+            np.testing.assert_allclose(column, want, atol=1e-9, err_msg=f"class {label} ({index})")
+        assert [str(value) for value in scored["prediction"]] == [str(a["class"]) for a in online]
+
+
+def test_batch_scoring_refuses_a_bad_row_and_writes_nothing(
+    promoted: Any, models: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, _, source = promoted
+    frame = pd.read_csv(source)
+    column = models[0].contract.numeric_features[0]
+    frame[column] = frame[column].astype(object)
+    frame.loc[30, column] = "n/a"  # in the fifth chunk of 7 rows: line 32 of the file
+    frame.to_csv(source, index=False)
+    output = tmp_path / "scored.csv"
+    output.write_text("the last good output\n")
+    assert batch(store, str(source), str(output)) == 2
+    error = capsys.readouterr().err
+    assert column in error
+    assert "line 32" in error
+    assert output.read_text() == "the last good output\n"
+
+
+def test_batch_scoring_without_a_promoted_version_is_a_clear_error(
+    registry: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, _ = registry
+    assert batch(store, str(tmp_path / "rows.csv"), str(tmp_path / "out.csv")) == 2
+    assert "holds no version" in capsys.readouterr().err
