@@ -31,12 +31,18 @@ from tools.check_deploy import (
     render,
 )
 
-from {{ cookiecutter.package_name }}.config import ENVIRONMENT_VARIABLE, ENVIRONMENTS, REGISTRY_VARIABLE
+from {{ cookiecutter.package_name }}.config import (
+    ENVIRONMENT_VARIABLE,
+    ENVIRONMENTS,
+    REGISTRY_VARIABLE,
+)
 
 from tests.conftest import PROJECT_ROOT
 
 HADOLINT = Path(sys.executable).parent / "hadolint"
 KUBECTL = shutil.which("kubectl")
+# Every object of the manifests has the project's name.
+NAME = "{{ cookiecutter.project_slug }}"
 
 
 @pytest.fixture
@@ -72,7 +78,7 @@ def deployment_patch(spec: dict[str, Any]) -> dict[str, Any]:
     manifest = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"name": "{{ cookiecutter.project_slug }}"},
+        "metadata": {"name": NAME},
         "spec": spec,
     }
     return {"patch": yaml.safe_dump(manifest)}
@@ -114,7 +120,7 @@ def test_each_overlay_follows_its_own_environment(environment: str) -> None:
     assert env[ENVIRONMENT_VARIABLE] == environment
     assert env[REGISTRY_VARIABLE]
     namespaces = {manifest["metadata"]["namespace"] for manifest in manifests.values()}
-    assert namespaces == {"{{ cookiecutter.project_slug }}-" + environment}
+    assert namespaces == {f"{NAME}-{environment}"}
 
 
 def test_live_is_larger_than_dev() -> None:
@@ -145,7 +151,7 @@ def test_the_renderer_renders_json_patches_and_deletions_as_kubectl_does(project
         project,
         "dev",
         {
-            "target": {"kind": "HorizontalPodAutoscaler", "name": "{{ cookiecutter.project_slug }}"},
+            "target": {"kind": "HorizontalPodAutoscaler", "name": NAME},
             "patch": yaml.safe_dump(
                 [
                     {"op": "replace", "path": "/spec/maxReplicas", "value": 5},
@@ -280,7 +286,7 @@ def test_a_container_without_limits_is_refused(project: Path) -> None:
     findings = check_overlay(project, "uat")
     assert rules(findings) == {"resources"}, findings
     assert "limits" in findings[0].message
-    assert findings[0].obj == "Deployment/{{ cookiecutter.project_slug }}"
+    assert findings[0].obj == f"Deployment/{NAME}"
     assert findings[0].file == str(OVERLAYS / "uat")
 
 
@@ -337,7 +343,7 @@ def test_a_disruption_budget_of_no_pods_is_refused(project: Path) -> None:
 
 
 def test_an_autoscaler_aimed_elsewhere_is_refused(project: Path) -> None:
-    edit(project / "infra/k8s/base/hpa.yaml", "    name: {{ cookiecutter.project_slug }}", "    name: another")
+    edit(project / "infra/k8s/base/hpa.yaml", f"    name: {NAME}", "    name: another")
     assert rules(check_overlay(project, "dev")) == {"autoscaler"}
 
 
@@ -411,5 +417,5 @@ def test_the_guide_table_matches_the_overlays() -> None:
         hpa = manifests["HorizontalPodAutoscaler"]["spec"]
         budget = manifests["PodDisruptionBudget"]["spec"]["minAvailable"]
         shown = f"{budget} pod" if isinstance(budget, int) else budget
-        row = f"| {environment} | `{{ cookiecutter.project_slug }}-{environment}` | {environment} | {hpa['minReplicas']} to {hpa['maxReplicas']} | {shown} |"
+        row = f"| {environment} | `{NAME}-{environment}` | {environment} | {hpa['minReplicas']} to {hpa['maxReplicas']} | {shown} |"
         assert row in text, row
