@@ -80,26 +80,20 @@ class RenderError(Exception):
 class Instruction:
     keyword: str
     arguments: str
-    line: int
 
 
 def parse_dockerfile(text: str) -> list[Instruction]:
     """Instructions with continuation lines joined; comments and blank lines dropped."""
     instructions: list[Instruction] = []
     pending: list[str] = []
-    start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for raw in text.splitlines():
         line = raw.strip()
-        if not pending and (not line or line.startswith("#")):
+        if line.startswith("#") or not (line or pending):
             continue
-        if pending and line.startswith("#"):
-            continue
-        if not pending:
-            start = number
         pending.append(line.removesuffix("\\").strip())
         if not line.endswith("\\"):
             keyword, _, arguments = " ".join(pending).partition(" ")
-            instructions.append(Instruction(keyword.upper(), arguments.strip(), start))
+            instructions.append(Instruction(keyword.upper(), arguments.strip()))
             pending = []
     return instructions
 
@@ -137,11 +131,11 @@ def hadolint_findings(path: Path, shown: str) -> list[Finding]:
 
 
 def ignore_reasons(text: str, shown: str) -> list[Finding]:
-    """Each ``# hadolint ignore=`` line comes right under a comment giving the reason."""
+    """Each ``# hadolint [global] ignore=`` line comes right under a comment giving the reason."""
     lines = text.splitlines()
     found = []
     for index, line in enumerate(lines):
-        if re.match(r"\s*#\s*hadolint\s+ignore=", line):
+        if re.match(r"\s*#\s*hadolint\s+(global\s+)?ignore=", line):
             above = lines[index - 1].strip() if index else ""
             if not above.startswith("#") or "hadolint" in above:
                 found.append(
@@ -837,8 +831,8 @@ def check_overlay(root: Path, environment: str) -> list[Finding]:
         return [
             Finding(shown, "kustomization", "render", str(error).replace(f"{root.resolve()}/", ""))
         ]
-    found = schema_findings(resources, shown)
-    return found + policy_findings(resources, environment, shown)
+    # The rules read fields the schemas guarantee: a malformed object stops here.
+    return schema_findings(resources, shown) or policy_findings(resources, environment, shown)
 
 
 def check_overlays(root: Path) -> list[Finding]:

@@ -239,13 +239,21 @@ def test_hadolint_findings_are_refused(project: Path) -> None:
     )
 
 
-def test_an_ignore_needs_its_reason_above(project: Path) -> None:
-    edit(project / DOCKERFILE, "\nRUN groupadd", "\n\n# hadolint ignore=DL3059\nRUN groupadd")
+@pytest.mark.parametrize("pragma", ["# hadolint ignore=DL3059", "# hadolint global ignore=DL3059"])
+def test_an_ignore_needs_its_reason_above(project: Path, pragma: str) -> None:
+    edit(project / DOCKERFILE, "\nRUN groupadd", f"\n\n{pragma}\nRUN groupadd")
     assert rules(check_dockerfile(project)) == {"ignore-reason"}
-    edit(
-        project / DOCKERFILE, "\n# hadolint ignore", "\n# The reason, said here.\n# hadolint ignore"
-    )
+    edit(project / DOCKERFILE, f"\n{pragma}", f"\n# The reason, said here.\n{pragma}")
     assert check_dockerfile(project) == []
+
+
+def test_without_hadolint_the_lint_is_skipped_with_a_note(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(project / "python"))
+    edit(project / DOCKERFILE, "FROM python:", "FROM python:latest AS unused\nFROM python:")
+    assert check_dockerfile(project) == []
+    assert "not linted" in capsys.readouterr().out
 
 
 def test_a_hadolint_config_file_is_refused(project: Path) -> None:
