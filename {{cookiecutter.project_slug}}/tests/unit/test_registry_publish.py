@@ -145,6 +145,12 @@ def test_a_version_keeps_the_model_and_everything_about_it(
     assert metadata["target"]["values"] == ["no", "yes"]
     assert metadata["params"]["train"]["model_path"] == "models/model.joblib"
     assert metadata["goldens"] == GOLDENS
+    schema = metadata["input_schema"]
+    assert [column["name"] for column in schema] == ["age", "height", "colour", "member"]
+    colour = {"name": "colour", "dtype": "category", "nullable": False, "min": None, "max": None}
+    dates = {"format": None, "earliest": None, "latest": None}
+    assert schema[2] == {**colour, **dates, "categories": ["red", "green", "blue"]}
+    assert schema[1]["nullable"] is True
     assert metadata["description"] == "Says yes or no for the mini rows."
     assert metadata["created"].endswith("Z")
     contract = load_contract(project / "contracts/mini.yaml", "label")
@@ -288,9 +294,10 @@ def test_card_text_from_files_is_data(project: Path, capsys: pytest.CaptureFixtu
 def test_cell_keeps_one_line_and_escapes_markup() -> None:
     assert card.cell("a|b") == "a\\|b"
     assert card.cell("x\n\ny") == "x y"
-    assert card.cell("[link](url) `code` *em* back\\slash") == (
-        "\\[link\\](url) \\`code\\` \\*em\\* back\\\\slash"
+    assert card.cell("[link](url) [ref][1] `code` *em* back\\slash") == (
+        "[link\\](url) [ref\\][1] \\`code\\` \\*em\\* back\\\\slash"
     )
+    assert card.cell("rmse[sex=1]") == "rmse[sex=1]"
     assert card.cell("snake_case") == "snake_case"
     assert card.cell("") == "-"
 

@@ -322,3 +322,18 @@ def test_a_damaged_alias_file_is_an_error_naming_it(registry: Registry) -> None:
 def test_a_url_fsspec_cannot_open_is_refused() -> None:
     with pytest.raises(RegistryError, match="expected a folder or a URL fsspec can open"):
         Registry("nosuchprotocol://bucket/registry")
+
+
+def test_a_manifest_the_file_system_cannot_link_is_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without hard links (some network file systems) publish fails cleanly, invisibly."""
+
+    def refuse(source: str, destination: str) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("os.link", refuse)
+    registry = Registry(str(tmp_path / "registry"))
+    with pytest.raises(RegistryError, match=r"manifest\.json: could not create the file"):
+        publish(registry)
+    assert registry.versions() == []

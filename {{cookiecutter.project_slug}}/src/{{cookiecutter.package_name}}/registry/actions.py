@@ -126,6 +126,25 @@ def goldens(root: Path) -> dict[str, Any]:
     return found
 
 
+def input_schema(contract: Contract) -> list[dict[str, Any]]:
+    """Each feature column's rule in the contract's order, as JSON (contract.yaml in full)."""
+    return [
+        {
+            "name": rule.name,
+            "dtype": rule.dtype,
+            "nullable": rule.nullable,
+            "min": rule.minimum,
+            "max": rule.maximum,
+            "categories": None if rule.categories is None else list(rule.categories),
+            "format": rule.date_format,  # datetime columns: format and bounds (UTC)
+            "earliest": None if rule.earliest is None else rule.earliest.isoformat(),
+            "latest": None if rule.latest is None else rule.latest.isoformat(),
+        }
+        for rule in contract.columns
+        if rule.feature
+    ]
+
+
 def slice_rows(test: Any, contract: Contract) -> dict[str, int]:
     """The test rows of each value of each slice column: ``{"sex=2": 41}``."""
     rows: dict[str, int] = {}
@@ -175,6 +194,7 @@ def publish_pipeline_output(params: Params, root: Path, registry: Registry) -> s
         },
         "threshold": threshold,
         "features": contract.feature_columns,
+        "input_schema": input_schema(contract),
         "metrics": json.loads((root / params.evaluate.metrics_path).read_text(encoding="utf-8")),
         "goldens": goldens(root),
         "params": as_dict(params),

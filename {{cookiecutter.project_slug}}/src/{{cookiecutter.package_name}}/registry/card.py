@@ -21,8 +21,9 @@ from {{ cookiecutter.package_name }}.models.metrics import metric_table
 from {{ cookiecutter.package_name }}.registry.gate import target_rule
 
 FEW_SLICE_ROWS = 30  # a slice value measured on fewer test rows is flagged as noisy
-# Backslash, table bars, HTML brackets, code, emphasis and links; "_" inside a name is plain.
-MARKUP = re.compile(r"([\\|<>`*\[\]])")
+# Backslash, table bars, HTML brackets, code and emphasis; a "]" only where it would
+# close a link ("](" or "]["), so "rmse[sex=1]" stays readable; "_" in a name is plain.
+MARKUP = re.compile(r"([\\|<>`*]|\](?=[(\[]))")
 
 
 def cell(value: Any) -> str:

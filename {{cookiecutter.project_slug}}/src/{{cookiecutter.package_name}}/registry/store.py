@@ -169,6 +169,13 @@ class Registry:
             temporary.write_bytes(data)
         try:
             os.link(path + ".new", path)  # fails if path exists: never replaces a manifest
+        except FileExistsError:
+            raise
+        except OSError as error:  # a file system without hard links, a full disk, ...
+            raise RegistryError(
+                f"{path}: could not create the file ({error.strerror or error}); the version "
+                "stays invisible, publish again"
+            ) from error
         finally:
             Path(path + ".new").unlink(missing_ok=True)
 
