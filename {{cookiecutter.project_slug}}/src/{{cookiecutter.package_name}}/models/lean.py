@@ -894,12 +894,11 @@ def _export_features(
             raise _unsupported(
                 f"branch {name!r} of columns that are not contract features", columns
             )
-        if isinstance(treatment, str) and treatment == "passthrough":
-            chain: list[tuple[str, Any]] = []
-        elif isinstance(treatment, Pipeline):
-            chain = list(treatment.steps)
+        if isinstance(treatment, Pipeline):
+            chain: list[tuple[str, Any]] = list(treatment.steps)
         else:
             chain = [(name, treatment)]
+        chain = [(step_name, step) for step_name, step in chain if not _identity(step)]
         branch: dict[str, Any] = {"name": str(name), "columns": listed, "reads": "numbers"}
         if chain and isinstance(chain[0][1], CategoryEncoder):
             branch.update(reads="categories", categories=_categories(chain.pop(0)[1], name))
@@ -912,6 +911,16 @@ def _export_features(
         ]
         branches.append(branch)
     return branches
+
+
+def _identity(step: Any) -> bool:
+    """ "passthrough" (a fitted ColumnTransformer holds it as a FunctionTransformer
+    without a function), or a pipeline step left out (None)."""
+    from sklearn.preprocessing import FunctionTransformer
+
+    if isinstance(step, FunctionTransformer):
+        return step.func is None
+    return step is None or (isinstance(step, str) and step == "passthrough")
 
 
 def _categories(encoder: Any, branch: str) -> list[list[Any]]:
