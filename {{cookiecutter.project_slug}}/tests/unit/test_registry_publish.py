@@ -11,6 +11,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -341,3 +342,15 @@ def test_the_cards_reference_table_shows_each_kind(
     assert "| empty | number | 1 | no value |" in text
     age = reference["features"]["age"]
     assert f"| age | number | 0 | {age['min']:.6g} to {age['max']:.6g} |" in text
+
+
+def test_the_parser_builds_without_the_stores_or_the_models_imports() -> None:
+    """Every command builds the registry's parser: it must not pay for fsspec or pandas."""
+    code = (
+        "import sys; from {{ cookiecutter.package_name }}.cli import build_parser; build_parser(); "
+        "print(sorted({'fsspec', 'pandas', 'sklearn'} & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "[]\n"

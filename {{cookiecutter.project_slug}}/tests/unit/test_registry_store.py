@@ -337,3 +337,18 @@ def test_a_manifest_the_file_system_cannot_link_is_one_error(
     with pytest.raises(RegistryError, match=r"manifest\.json: could not create the file"):
         publish(registry)
     assert registry.versions() == []
+
+
+def test_a_damaged_current_version_is_replaced_only_by_force(registry: Registry) -> None:
+    """The gate cannot compare with it, so it refuses; --force with a reason replaces it."""
+    first, second = publish(registry), publish(registry)
+    registry.promote(first, "live", who="ada")
+    damage(registry, first, "metadata.json")
+    with pytest.raises(PromotionRefusedError, match="the current version cannot be compared"):
+        registry.promote(second, "live", who="ada")
+    event = registry.promote(second, "live", force=True, reason="replace damaged", who="ada")
+    assert event is not None
+    assert registry.current("live") == second
+    with pytest.raises(ChecksumError, match=r"metadata\.json does not match"):
+        registry.rollback("live", who="ada")  # never back onto the damaged version
+    assert registry.current("live") == second

@@ -386,7 +386,10 @@ class Registry:
                 return None
             objections: list[str] = []
             if alias.version is not None:
-                objections = gate.objections(candidate, self.metadata(alias.version))
+                try:
+                    objections = gate.objections(candidate, self.metadata(alias.version))
+                except ChecksumError as error:  # a damaged current version: replace it, forced
+                    objections = [f"the current version cannot be compared ({error})"]
                 if objections and not force:
                     raise gate.PromotionRefusedError(version, env, alias.version, objections)
             event = Event(
