@@ -350,7 +350,5 @@ def test_the_parser_builds_without_the_stores_or_the_models_imports() -> None:
         "import sys; from {{ cookiecutter.package_name }}.cli import build_parser; build_parser(); "
         "print(sorted({'fsspec', 'pandas', 'sklearn'} & set(sys.modules)))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[]\n"
