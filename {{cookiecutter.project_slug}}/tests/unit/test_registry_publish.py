@@ -352,3 +352,16 @@ def test_the_parser_builds_without_the_stores_or_the_models_imports() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[]\n"
+
+
+def test_malformed_goldens_are_one_error_naming_the_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    goldens = project / "tests" / "golden" / "metrics.json"
+    for text in ("{not json", "[1, 2]"):
+        goldens.write_text(text)
+        assert registry_command(project, "publish") == 2
+        error = capsys.readouterr().err
+        assert error.startswith(f"error: {goldens}: expected the goldens of golden-update")
+        assert error.count("\n") == 1
+    assert Registry(str(project / "registry")).versions() == []

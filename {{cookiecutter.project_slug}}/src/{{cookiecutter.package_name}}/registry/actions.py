@@ -117,13 +117,27 @@ def project_description(root: Path) -> tuple[str, str]:
     return str(project.get("name", root.name)), str(project.get("description", ""))
 
 
+def read_json(path: Path, expected: str) -> dict[str, Any]:
+    """A JSON object from ``path``; anything else is one error naming the file."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise RegistryError(
+            f"{path}: expected {expected} (a JSON object), found: {error}"
+        ) from error
+    if not isinstance(found, dict):
+        raise RegistryError(
+            f"{path}: expected {expected} (a JSON object), found {type(found).__name__}"
+        )
+    return found
+
+
 def goldens(root: Path) -> dict[str, Any]:
     """tests/golden/metrics.json (name -> value, tolerance, direction); empty if none."""
     path = root / GOLDEN_METRICS
     if not path.is_file():
         return {}
-    found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return found
+    return read_json(path, "the goldens of golden-update")
 
 
 def input_schema(contract: Contract) -> list[dict[str, Any]]:
@@ -195,7 +209,7 @@ def publish_pipeline_output(params: Params, root: Path, registry: Registry) -> s
         "threshold": threshold,
         "features": contract.feature_columns,
         "input_schema": input_schema(contract),
-        "metrics": json.loads((root / params.evaluate.metrics_path).read_text(encoding="utf-8")),
+        "metrics": read_json(root / params.evaluate.metrics_path, "the metrics evaluate writes"),
         "goldens": goldens(root),
         "params": as_dict(params),
         "contract": {
