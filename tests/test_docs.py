@@ -110,6 +110,9 @@ GENERATED_BLOCKS = {
     ): "tests/test_docs.py::test_readme_discards_an_experiment",
     ("docs/adding-a-dataset.md", "*"): "tests/test_adding_a_dataset.py",
     ("docs/adding-a-transformer.md", "*"): "tests/test_adding_a_transformer.py",
+    ("docs/model-lifecycle.md", "*"): "tests/test_model_lifecycle.py::"
+    "test_the_model_lifecycle_runbook_runs",
+    ("docs/deploy.md", "*"): "tests/test_model_lifecycle.py::test_the_deploy_doc_check_runs",
 }
 HEADING = re.compile(r"^#+ (.+)$", re.MULTILINE)
 

@@ -30,6 +30,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import example_request  # tools/, beside this script
+
 PACKAGE = "{{ cookiecutter.package_name }}"
 SECONDS = float(os.environ.get("BENCH_SERVING_SECONDS", "12"))
 CONCURRENCY = int(os.environ.get("BENCH_SERVING_CONCURRENCY", "16"))
@@ -117,31 +119,6 @@ def publish_versions(registry: Path, count: int) -> list[str]:
     return [publish_pipeline_output(load_params(), Path(), store) for _ in range(count)]
 
 
-def record_body(path: Path) -> bytes:
-    """One record of the golden inputs, as a client would send it."""
-    import pandas as pd
-
-    from {{ cookiecutter.package_name }}.config import load_params
-    from {{ cookiecutter.package_name }}.data.contract import load_contract
-
-    params = load_params()
-    contract = load_contract(params.data.contract, params.data.target)
-    row = pd.read_csv(Path("tests/golden/inputs.csv")).iloc[0]
-    record = {
-        name: (
-            None
-            if pd.isna(row[name])
-            else row[name].item()
-            if hasattr(row[name], "item")
-            else row[name]
-        )
-        for name in contract.feature_columns
-    }
-    body = json.dumps({"records": [record]}).encode()
-    path.write_bytes(body)
-    return body
-
-
 def main() -> int:
     from {{ cookiecutter.package_name }}.registry import Registry
 
@@ -157,7 +134,7 @@ def main() -> int:
         store = Registry(str(registry))
         store.promote(versions[0], "live", who="bench")
         body = work / "body.json"
-        record_body(body)
+        body.write_text(json.dumps(example_request.request()), encoding="utf-8")
 
         # The bare endpoint first, on its own: the same client, the same time.
         port = free_port()

@@ -238,7 +238,7 @@ def test_health_ready_version_and_metrics(client: Any) -> None:
     assert http.get("/ready").json()["model_version"] == versions[0]
     assert http.get("/version").json()["alias"] == versions[0]
     metrics = http.get("/metrics").text
-    assert f'model_version_info{{version="{versions[0]}"}} 1.0' in metrics
+    assert 'model_version_info{version="' + versions[0] + '"} 1.0' in metrics
     assert "model_swaps_total 1.0" in metrics
     assert "predict_latency_seconds_bucket" in metrics
 
