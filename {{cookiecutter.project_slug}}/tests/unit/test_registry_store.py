@@ -352,3 +352,17 @@ def test_a_damaged_current_version_is_replaced_only_by_force(registry: Registry)
     with pytest.raises(ChecksumError, match=r"metadata\.json does not match"):
         registry.rollback("live", who="ada")  # never back onto the damaged version
     assert registry.current("live") == second
+
+
+def test_the_gate_reads_a_multiclass_table_with_each_class_recall(registry: Registry) -> None:
+    """Class labels come back from JSON as they were (ints here): recall_2 is compared."""
+    target = {**TARGET, "task": "multiclass", "values": [0, 1, 2], "positive": None}
+    metrics = {"accuracy": 0.9, "balanced_accuracy": 0.9, "macro_f1": 0.9, "log_loss": 0.3}
+    recalls = {"recall_0": 0.9, "recall_1": 0.9, "recall_2": 0.9}
+    first = registry.publish({}, {"target": target, "metrics": metrics | recalls})
+    registry.promote(first, "test", who="ada")
+    for changed, named in (({"recall_2": 0.5}, "recall_2"), ({"log_loss": 0.4}, "log_loss")):
+        worse = metrics | recalls | changed
+        candidate = registry.publish({}, {"target": target, "metrics": worse})
+        with pytest.raises(PromotionRefusedError, match=rf"{named} is worse"):
+            registry.promote(candidate, "test", who="ada")
