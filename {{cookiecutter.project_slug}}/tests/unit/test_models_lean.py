@@ -440,6 +440,23 @@ CENTER = "branches[0].steps[2].center"
             None,
             r"key 'branches\[0\]\.steps\[0\]\.kind': expected one of",
         ),
+        (_set("task", "ranking"), None, "key 'task': expected binary, multiclass or regression"),
+        (_set("positive", "maybe"), None, "key 'positive': expected one of the two classes"),
+        (
+            lambda document: document["model"].__setitem__("kind", "ridge"),
+            None,
+            "key 'model.kind': ridge does not fit the task binary",
+        ),
+        (
+            lambda document: document["branches"][1].__setitem__("categories", [["red"]]),
+            None,
+            re.escape("key 'branches[1].categories': expected a list of categories for each"),
+        ),
+        (
+            lambda document: document["branches"][2].__setitem__("parts", ["week"]),
+            None,
+            re.escape("key 'branches[2].parts': expected parts from"),
+        ),
         (None, _drop("model.coef"), "lean.npz: array 'model.coef' is missing"),
         (
             None,
@@ -507,6 +524,29 @@ def test_an_unsupported_spline_option_is_refused_naming_it() -> None:
     numeric = pipeline.named_steps["features"].named_transformers_["numeric"]
     numeric.named_steps["expand"].expander_.extrapolation = "linear"
     with pytest.raises(LeanModelError, match="SplineTransformer extrapolation='linear'"):
+        LeanModel.from_pipeline(pipeline, contract, 0.5)
+
+
+def test_a_model_that_does_not_fit_the_contract_is_refused() -> None:
+    binary, _ = mini("binary")
+    multiclass, _ = mini("multiclass")
+    regression, _ = mini("regression")
+    with pytest.raises(
+        LeanModelError, match=r"model classes \['no', 'yes'\] are not the contract's"
+    ):
+        LeanModel.from_pipeline(fit_mini("binary"), multiclass, 0.5)
+    with pytest.raises(LeanModelError, match="does not fit the contract's regression target"):
+        LeanModel.from_pipeline(fit_mini("binary"), regression, 0.5)
+    with pytest.raises(LeanModelError, match="does not fit the contract's binary target"):
+        LeanModel.from_pipeline(fit_mini("regression"), binary, 0.5)
+
+
+def test_an_unsupported_boosting_loss_is_refused_naming_it() -> None:
+    contract, frame = mini("regression")
+    pipeline = fit_mini("regression", "hist_gradient_boosting")
+    pipeline.named_steps["model"].set_params(loss="absolute_error")
+    pipeline.fit(frame[contract.feature_columns], frame["label"])
+    with pytest.raises(LeanModelError, match=r"loss is not supported \(found 'AbsoluteError'\)"):
         LeanModel.from_pipeline(pipeline, contract, 0.5)
 
 

@@ -10,13 +10,15 @@ spline knots, the categories, the model's coefficients or trees) into a JSON doc
 ``np.savez``, read back with ``allow_pickle=False``), and :class:`LeanModel` applies
 the same maths with numpy, every constant prepared at load time.
 
-The maths follows scikit-learn's own code (1.9): ``SplineTransformer.transform`` (de
-Boor's recursion as scipy's ``_deBoor_D`` runs it; "constant" extrapolation is the
-basis at the nearest end of the training range), ``_predict_proba_lr`` and ``softmax``
-of ``LogisticRegression``, ``Tree.apply`` (features compared as float32, NaN following
+The maths follows scikit-learn's own code (1.9): ``SplineTransformer.transform`` (the
+bases from de Boor's recursion as scipy's ``_deBoor_D`` runs it, turned into one
+polynomial per knot interval at load time; "constant" extrapolation is the bases at the
+nearest end of the training range), ``_predict_proba_lr`` and ``softmax`` of
+``LogisticRegression``, ``Tree.apply`` (features compared as float32, NaN following
 ``missing_go_to_left``), and ``_raw_predict`` of the histogram gradient boosting
 models. A step or option without an exact counterpart here is refused when exporting,
-naming it: never a silently different answer.
+naming it: never a silently different answer. Where scikit-learn refuses a NaN (the
+non-linear expansion, the linear models), so does this.
 
 Decisions are ``evaluate.decide``'s: a binary target's positive class from the
 threshold on, a multiclass target's most probable class (a tie to the class listed
