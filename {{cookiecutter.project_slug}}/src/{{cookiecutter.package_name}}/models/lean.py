@@ -579,35 +579,50 @@ def _ridge(fields: Fields, arrays: ArrayStore, width: int, classes: int) -> Step
     return values
 
 
-@dataclass(frozen=True)
 class Forest:
     """Trees packed into one node table, walked all at once, one level per step.
 
     A leaf's children are the leaf itself, so after ``depth`` steps every (row, tree)
     pair stands on its leaf. ``float32``: features are compared as scikit-learn's trees
-    compare them (``X`` cast to float32, the threshold a double).
+    compare them (``X`` cast to float32, the threshold a double). A NaN goes where the
+    node's ``missing_go_to_left`` says (``values <= threshold`` is False for it).
     """
 
-    feature: AnyArray
-    threshold: FloatArray
-    left: AnyArray
-    right: AnyArray
-    missing_left: AnyArray
-    roots: AnyArray
-    depth: int
-    float32: bool
+    def __init__(
+        self,
+        feature: AnyArray,
+        threshold: FloatArray,
+        children: tuple[AnyArray, AnyArray],
+        missing_left: AnyArray,
+        roots: AnyArray,
+        depth: int,
+        float32: bool,
+    ) -> None:
+        self.feature = feature
+        self.threshold = threshold
+        left, right = children
+        # Node n's children at 2n (right) and 2n + 1 (left): one lookup per level.
+        self.child = np.column_stack([right, left]).ravel()
+        self.missing_left = missing_left
+        self.roots = roots
+        self.depth = depth
+        self.float32 = float32
 
     def leaves(self, data: FloatArray) -> AnyArray:
+        """The leaf each row reaches in each tree: rows x trees."""
         if self.float32:
             data = data.astype(np.float32).astype(np.float64)
-        rows = np.arange(data.shape[0])[:, None]
-        nodes = np.broadcast_to(self.roots, (data.shape[0], len(self.roots)))
+        rows, width = data.shape
+        flat = data.ravel()
+        starts = (np.arange(rows) * width)[:, None]
+        missing = bool(np.isnan(data).any())
+        nodes = np.broadcast_to(self.roots, (rows, len(self.roots)))
         for _ in range(self.depth):
-            values = data[rows, self.feature[nodes]]
-            go_left = np.where(
-                np.isnan(values), self.missing_left[nodes], values <= self.threshold[nodes]
-            )
-            nodes = np.where(go_left, self.left[nodes], self.right[nodes])
+            values = flat[starts + self.feature[nodes]]
+            go_left = values <= self.threshold[nodes]
+            if missing:
+                go_left |= np.isnan(values) & self.missing_left[nodes]
+            nodes = self.child[2 * nodes + go_left]
         return nodes
 
 
@@ -615,13 +630,17 @@ def _forest(arrays: ArrayStore, fields: Fields, width: int, float32: bool) -> Fo
     nodes = arrays.take("model.threshold", (None,), finite=False).shape[0]
     trees = arrays.indices("model.roots", (None,), 0, nodes)
     depth = fields.get("depth", int)
-    if not trees.size or depth < 0:
-        raise LeanModelError(f"{ARRAYS_FILE}: expected at least one tree and a depth >= 0")
+    if not trees.size or not 0 <= depth < nodes:
+        raise fields.error(
+            "depth", f"expected at least one tree and a depth from 0 to {nodes - 1}, found {depth}"
+        )
     return Forest(
         feature=arrays.indices("model.feature", (nodes,), 0, max(width, 1)),
         threshold=arrays.take("model.threshold", (nodes,), finite=False),
-        left=arrays.indices("model.left", (nodes,), 0, nodes),
-        right=arrays.indices("model.right", (nodes,), 0, nodes),
+        children=(
+            arrays.indices("model.left", (nodes,), 0, nodes),
+            arrays.indices("model.right", (nodes,), 0, nodes),
+        ),
         missing_left=arrays.take("model.missing_left", (nodes,), kind="b"),
         roots=trees,
         depth=depth,
@@ -649,6 +668,7 @@ def _boosting(fields: Fields, arrays: ArrayStore, width: int, classes: int) -> S
     per_round = classes if classes > 2 else 1
     value = arrays.take("model.value", (len(forest.threshold),))
     baseline = arrays.take("model.baseline", (per_round,))
+    rounds = len(forest.roots) // per_round
     link = fields.get("link", str)
     expected = "softmax" if classes > 2 else "logistic" if classes else "identity"
     if link != expected or len(forest.roots) % per_round:
@@ -659,7 +679,7 @@ def _boosting(fields: Fields, arrays: ArrayStore, width: int, classes: int) -> S
 
     def predict(data: FloatArray) -> FloatArray:
         leaves = value[forest.leaves(data)]
-        raw = baseline + leaves.reshape(len(data), -1, per_round).sum(axis=1)
+        raw = baseline + leaves.reshape(len(data), rounds, per_round).sum(axis=1)
         if link == "identity":
             result: FloatArray = raw[:, 0]
             return result
