@@ -458,6 +458,8 @@ CENTER = "branches[0].steps[2].center"
         ),
         (_set("task", "ranking"), None, "key 'task': expected binary, multiclass or regression"),
         (_set("positive", "maybe"), None, "key 'positive': expected one of the two classes"),
+        (_set("classes", ["yes", "yes"]), None, "key 'classes': expected two or more distinct"),
+        (_set("threshold", float("nan")), None, "lean.json: NaN is not a JSON number"),
         (
             lambda document: document["model"].__setitem__("kind", "ridge"),
             None,

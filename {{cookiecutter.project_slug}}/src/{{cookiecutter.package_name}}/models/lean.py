@@ -125,6 +125,18 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(k.__name__ for k in kinds)
 
 
+def _labels(values: Sequence[Any]) -> bool:
+    """Whether ``values`` are distinct texts, numbers or booleans (class labels, categories)."""
+    return all(isinstance(value, str | int | float) for value in values) and len(
+        set(values)
+    ) == len(values)
+
+
+def _no_constant(name: str) -> Any:
+    """JSON has no NaN or infinity; Python's reader would accept them."""
+    raise LeanModelError(f"{JSON_FILE}: {name} is not a JSON number")
+
+
 class ArrayStore:
     """The export's arrays; :meth:`take` checks one's shape, dtype and finiteness and
     remembers it was used, so arrays nothing reads are refused too."""
@@ -729,6 +741,17 @@ class LeanModel:
                 f"regression, found {quote(self.task)}"
             )
         self.classes = tuple(top.get("classes", list))
+        fewest = 0 if self.task == "regression" else 2
+        if (
+            not _labels(self.classes)
+            or len(self.classes) < fewest
+            or (self.task == "regression" and self.classes)
+        ):
+            raise top.error(
+                "classes",
+                f"expected {'no classes' if not fewest else 'two or more distinct labels'} "
+                f"for a {self.task} target, found {quote(list(self.classes))}",
+            )
         self.threshold = float(top.get("threshold", (int, float)))
         self.feature_columns = top.names("feature_columns")
         self._positive = top.value.get("positive")
@@ -784,6 +807,10 @@ class LeanModel:
                     "categories",
                     f"expected a list of categories for each of the {len(columns)} columns",
                 )
+            if not all(_labels(kept) for kept in categories):
+                raise fields.error(
+                    "categories", "expected distinct texts, numbers or booleans in each list"
+                )
             reader = CategoryReader(columns, categories)
         elif reads == "dates":
             parts = fields.names("parts")
@@ -835,7 +862,7 @@ class LeanModel:
                     f"{name} is missing; expected both {JSON_FILE} and {ARRAYS_FILE}"
                 )
         try:
-            document = json.loads(files[JSON_FILE].decode("utf-8"))
+            document = json.loads(files[JSON_FILE].decode("utf-8"), parse_constant=_no_constant)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise LeanModelError(f"{JSON_FILE}: not JSON ({error})") from None
         arrays: dict[str, AnyArray] = {}
