@@ -147,7 +147,8 @@ def registry(args: argparse.Namespace) -> int:
 
 
 def registry_arguments(parser: argparse.ArgumentParser) -> None:
-    from {{ cookiecutter.package_name }}.registry import commands  # argparse only: --help stays fast
+    # registry.commands imports argparse and config only, so --help stays fast.
+    from {{ cookiecutter.package_name }}.registry import commands
 
     commands.add_arguments(parser)
 

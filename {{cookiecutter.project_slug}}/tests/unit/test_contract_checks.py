@@ -195,11 +195,13 @@ def test_the_schema_carries_each_column_type_and_rule(tmp_path: Path) -> None:
     schema = build_schema(contract)
     assert schema.name == "mini"
     assert schema.strict is True
-    assert {name: str(column.dtype) for name, column in schema.columns.items()} == {
+    dtypes = {name: str(column.dtype) for name, column in schema.columns.items()}
+    # pandas keeps text as pyarrow strings where pyarrow is installed, else as Python's.
+    assert dtypes.pop("colour") in ("string[python]", "string[pyarrow]")
+    assert dtypes == {
         "id": "Int64",
         "age": "Int64",
         "height": "float64",
-        "colour": "string[python]",
         "member": "boolean",
         "label": "Int64",
     }

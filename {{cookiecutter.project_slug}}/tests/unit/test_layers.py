@@ -46,7 +46,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "monitoring": frozenset({"config", "data", "errors", "io", "monitoring"}),
     # ... the registry that keeps each version with it, and serving that follows an alias.
     "registry": frozenset({"config", "data", "errors", "io", "models", "monitoring", "registry"}),
-    "serving": frozenset({"config", "data", "errors", "io", "models", "registry", "serving"}),
+    "serving": frozenset({"", "config", "data", "errors", "io", "models", "registry", "serving"}),
     # The command line answers --help at once: at the top only the config and errors.
     "cli": frozenset({"", "config", "errors"}),
 }

@@ -190,7 +190,7 @@ def test_a_bad_record_is_422_naming_the_record_and_the_field(client: Any, models
 
 
 @pytest.mark.parametrize(
-    "value", [True, float("inf"), 1e300, -1.0e9, [1.0], {"x": 1}, "__import__('os').system('id')"]
+    "value", [True, 1e300, -1.0e9, [1.0], {"x": 1}, "__import__('os').system('id')"]
 )
 def test_each_kind_of_wrong_number_is_refused(client: Any, models: Any, value: Any) -> None:
     http, *_ = client
@@ -206,7 +206,7 @@ def test_each_kind_of_wrong_number_is_refused(client: Any, models: Any, value: A
         pytest.skip("the column has no bounds to break")
     body = json.dumps({"records": sent}).replace(
         json.dumps(rule.name) + ": " + json.dumps(sent[0][rule.name]),
-        json.dumps(rule.name) + ": " + ("1e999" if value == float("inf") else json.dumps(value)),
+        json.dumps(rule.name) + ": " + json.dumps(value),
     )
     answer = http.post("/predict", content=body, headers={"content-type": "application/json"})
     assert answer.status_code == 422, answer.text
@@ -215,7 +215,16 @@ def test_each_kind_of_wrong_number_is_refused(client: Any, models: Any, value: A
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"[]", b'{"records": []}', b'{"records": {}}', b'{"rows": [{}]}', b"\xff\xfe"],
+    [
+        b"not json",
+        b"[]",
+        b'{"records": []}',
+        b'{"records": {}}',
+        b'{"rows": [{}]}',
+        b"\xff\xfe",
+        b'{"records": [{"x": NaN}]}',
+        b'{"records": [{"x": 1e999}]}',
+    ],
 )
 def test_a_malformed_body_is_422(client: Any, body: bytes) -> None:
     http, *_ = client

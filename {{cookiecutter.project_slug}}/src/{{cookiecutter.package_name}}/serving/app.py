@@ -12,7 +12,8 @@ Requests that arrive together are scored together: each waits on a future while
 on the next turn of the loop. That adds no waiting (nothing is held back for a timer),
 and under load it turns many one-record calls into a few larger ones.
 
-The body is parsed by ``json.loads`` and checked by the contract rather than by a
+The body is parsed by orjson (a fifth of the standard library's time, and it refuses
+``NaN`` and numbers beyond a double) and checked by the contract rather than by a
 pydantic model: the contract is the schema, it changes with the version served, and its
 messages name the record and the field. The OpenAPI description still documents the body.
 """
@@ -21,11 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request, Response
 
 from {{ cookiecutter.package_name }} import __version__
@@ -56,7 +57,7 @@ PREDICT_BODY: dict[str, Any] = {
 
 
 def _answer(status: int, content: dict[str, Any]) -> Response:
-    return Response(json.dumps(content).encode(), status_code=status, media_type=JSON)
+    return Response(orjson.dumps(content), status_code=status, media_type=JSON)
 
 
 def predictions(served: Served, records: list[dict[str, Any]]) -> list[Any]:
@@ -118,6 +119,7 @@ def create_app(follower: Follower, metrics: ServingMetrics | None = None) -> Fas
         poll_failed=lambda kind: metrics.poll_failures.labels(kind=kind).inc(),
     )
     batcher = Batcher(metrics)
+    answered = metrics.requests.labels(status="200")  # bound once: it counts every answer
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -149,8 +151,8 @@ def create_app(follower: Follower, metrics: ServingMetrics | None = None) -> Fas
         if served is None:
             return refuse(503, "not_ready", [Problem(None, None, "no model loaded yet")], 1)
         try:
-            body = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError) as error:
+            body = orjson.loads(await request.body())
+        except orjson.JSONDecodeError as error:
             problem = Problem(None, None, f"expected a JSON body {BODY_SHAPE}, found: {error}")
             return refuse(422, "invalid", [problem], 1)
         try:
@@ -163,11 +165,11 @@ def create_app(follower: Follower, metrics: ServingMetrics | None = None) -> Fas
             metrics.requests.labels(status="500").inc()
             metrics.errors.labels(reason="model").inc()
             raise
-        answer = json.dumps({"model_version": served.version, "predictions": scored})
-        metrics.requests.labels(status="200").inc()
+        answer = orjson.dumps({"model_version": served.version, "predictions": scored})
+        answered.inc()
         metrics.records.inc(len(records))
         metrics.latency.observe(time.perf_counter() - started)
-        return Response(answer.encode(), media_type=JSON)
+        return Response(answer, media_type=JSON)
 
     @app.get("/health")
     async def health() -> Response:
