@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-VERSION_KEY = b'"model_version": "'
+VERSION_KEY = b'"model_version":'
 
 
 async def _connection(
@@ -42,8 +42,8 @@ async def _connection(
             arrived = time.time()
             start = body.find(VERSION_KEY)
             version = ""
-            if start >= 0:
-                start += len(VERSION_KEY)
+            if start >= 0:  # the value is the next JSON string, with or without a space
+                start = body.index(b'"', start + len(VERSION_KEY)) + 1
                 version = body[start : body.index(b'"', start)].decode()
             answers.append((arrived, arrived - sent, int(status_line.split()[1]), version))
     except (ConnectionError, asyncio.IncompleteReadError) as error:

@@ -489,3 +489,36 @@ def test_batch_scoring_without_a_promoted_version_is_a_clear_error(
     store, _ = registry
     assert batch(store, str(tmp_path / "rows.csv"), str(tmp_path / "out.csv")) == 2
     assert "holds no version" in capsys.readouterr().err
+
+
+def test_the_load_client_reads_each_answers_status_and_version(
+    registry: Any, models: Any, tmp_path: Path
+) -> None:
+    """tools/load_client.py, which `make bench` trusts to spot a wrong-version answer."""
+    import subprocess
+    import sys
+
+    store, versions = registry
+    store.promote(versions[0], ENV, who="test")
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps({"records": records(models[0], rows=2)}), encoding="utf-8")
+    out = tmp_path / "answers.jsonl"
+    with Server(Follower(store, ENV, poll_interval=3600)) as url:
+        subprocess.run(
+            [
+                sys.executable,
+                "tools/load_client.py",
+                f"{url}/predict",
+                str(body),
+                "1",
+                "2",
+                str(out),
+            ],
+            cwd=PROJECT_ROOT,
+            check=True,
+            timeout=60,
+        )
+    answers = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(answers) > 10
+    assert {(status, version) for _, _, status, version in answers} == {(200, versions[0])}
+    assert all(latency > 0 for _, latency, _, _ in answers)
