@@ -76,6 +76,27 @@ BUGS = [
         "filled: FloatArray = np.where(np.isnan(data), self.statistics_, data)",
         "filled: FloatArray = np.where(np.isnan(data), 0.0, data)",
     ),
+    # Serving and the registry: bugs that only show under load or on a damaged store.
+    Bug(
+        "each request of a batch answered with the batch's first rows",
+        "serving/app.py",
+        "future.set_result(scored[start : start + len(records)])",
+        "future.set_result(scored[: len(records)])",
+        caught_by="test_swaps_under_concurrent_requests_drop_nothing_and_mix_nothing",
+    ),
+    Bug(
+        "the answer names the version serving when it is sent, not the one that scored it",
+        "serving/app.py",
+        'orjson.dumps({"model_version": served.version, "predictions": scored})',
+        'orjson.dumps({"model_version": follower.version, "predictions": scored})',
+        caught_by="test_a_swap_during_a_request_leaves_its_answer_to_the_version_that_took_it",
+    ),
+    Bug(
+        "a stored file read without checking it against the manifest",
+        "registry/store.py",
+        "        if found != files[name]:\n            raise ChecksumError(",
+        "        if False:\n            raise ChecksumError(",
+    ),
 ]
 # Per task: bugs that only a multiclass or a regression model can have, each caught in
 # the project generated with that task's example (wine, diabetes).

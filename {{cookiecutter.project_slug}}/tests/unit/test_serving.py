@@ -285,6 +285,33 @@ def corrupt(store: Registry, version: str, name: str) -> None:
     path.write_bytes(bytes(data))
 
 
+def test_a_swap_during_a_request_leaves_its_answer_to_the_version_that_took_it(
+    client: Any, models: Any
+) -> None:
+    """The version is taken once, at the start: a swap while scoring changes nothing of it."""
+    http, follower, store, versions = client
+    served = follower.current
+    assert served is not None
+
+    class SwapWhileScoring:
+        """The first version's model, which has the second one promoted and swapped in
+        while it scores."""
+
+        classes = served.model.classes
+
+        def predict_records(self, batch: list[dict[str, Any]]) -> Any:
+            store.promote(versions[1], ENV, force=True, reason="test", who="test")
+            follower.poll()
+            return served.model.predict_records(batch)
+
+    follower.current = dataclasses.replace(served, model=SwapWhileScoring())
+    sent = records(models[0])
+    body = http.post("/predict", json={"records": sent}).json()
+    assert follower.version == versions[1]
+    assert body["model_version"] == versions[0]
+    assert same(body["predictions"], expected(store, versions[0], sent))
+
+
 def test_a_corrupt_version_is_refused_and_the_old_one_keeps_serving(
     client: Any, models: Any
 ) -> None:
