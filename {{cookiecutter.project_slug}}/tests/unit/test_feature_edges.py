@@ -120,6 +120,45 @@ def test_number_codes_and_text_in_one_column_stay_distinct_values() -> None:
     assert encoder.transform(new).tolist() == [[1.0, 0.0], [0.0, 1.0], [0.0, 0.0], [0.0, 0.0]]
 
 
+@pytest.mark.parametrize("text_dtype", ["string", "string[pyarrow]"])
+def test_pandas_na_in_boolean_and_string_columns_encodes_as_all_zeros(text_dtype: str) -> None:
+    """The contract reader gives bool columns pandas' "boolean" dtype and text a string
+    dtype, whose missing value is pd.NA: it encodes as None and NaN do, as all zeros."""
+    frame = pd.DataFrame(
+        {
+            "member": pd.array([True, False, pd.NA, True], dtype="boolean"),
+            "colour": pd.array(["red", pd.NA, "blue", "red"], dtype=text_dtype),
+        }
+    )
+    plain = pd.DataFrame(
+        {"member": [True, False, None, True], "colour": ["red", np.nan, "blue", "red"]},
+        dtype=object,
+    )
+    expected = [[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]]
+    expected.append(expected[0])
+    encoder = CategoryEncoder().fit(frame)
+    assert encoder.get_feature_names_out().tolist() == [
+        "member_True",
+        "member_False",
+        "colour_red",
+        "colour_blue",
+    ]
+    assert encoder.transform(frame).tolist() == expected
+    assert encoder.transform(plain).tolist() == expected
+    from_plain = CategoryEncoder().fit(plain)
+    assert [kept.tolist() for kept in from_plain.categories_] == [
+        kept.tolist() for kept in encoder.categories_
+    ]
+    assert from_plain.transform(frame).tolist() == expected
+
+
+def test_nat_in_an_object_column_is_missing() -> None:
+    frame = pd.DataFrame({"grade": ["a", pd.NaT, "b", "a"]}, dtype=object)
+    encoder = CategoryEncoder().fit(frame)
+    assert encoder.get_feature_names_out().tolist() == ["grade_a", "grade_b"]
+    assert encoder.transform(frame).tolist() == [[1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [1.0, 0.0]]
+
+
 # ----------------------------------------------------------------- NonLinearExpander
 
 

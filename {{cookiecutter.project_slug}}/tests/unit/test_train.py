@@ -22,9 +22,10 @@ from {{ cookiecutter.package_name }}.data import validate
 from {{ cookiecutter.package_name }}.data.contract import TargetRule, load_contract, read_dataset
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.models import evaluate, train
+from {{ cookiecutter.package_name }}.models.lean import LeanModel
 from {{ cookiecutter.package_name }}.models.metrics import Scores, metric_table
 
-from tests.unit.mini_dataset import mini_frame, write_project
+from tests.unit.mini_dataset import CONTRACT, mini_frame, write_project
 
 
 @pytest.fixture
@@ -213,3 +214,29 @@ def test_no_correlation_drops_without_numeric_columns(tmp_path: Path) -> None:
     assert contract.numeric_features == []
     pipeline = train.fit(read_dataset(params.data.train_path, contract), params, contract)
     assert train.correlation_drops(pipeline) == []
+
+
+def test_a_nullable_bool_feature_with_an_empty_cell_trains_and_scores(tmp_path: Path) -> None:
+    """read_dataset gives a bool column pandas' "boolean" dtype, whose gap is pd.NA: the
+    model still trains and scores, the gap encoded as neither True nor False."""
+    frame = mini_frame().astype({"member": object})
+    frame.loc[[2, 5, 40], "member"] = None
+    contract_text = CONTRACT.replace(
+        "member: {dtype: bool}", "member: {dtype: bool, nullable: true}"
+    )
+    params = write_project(tmp_path, frame, contract_text)
+    validate.run(params)
+    contract = load_contract(params.data.contract, params.data.target)
+    train_frame = read_dataset(params.data.train_path, contract)
+    assert str(train_frame["member"].dtype) == "boolean"
+    assert train_frame["member"].isna().any(), "the split kept no gap; pick other rows"
+    pipeline = train.fit(train_frame, params, contract)
+    gaps = train_frame[train_frame["member"].isna()].drop(columns=["label"])
+    probabilities = pipeline.predict_proba(gaps)
+    assert np.isfinite(probabilities).all()
+    encoder = pipeline.named_steps["features"].named_transformers_["categorical"]
+    member = encoder.get_feature_names_out().tolist().index("member_True")
+    encoded = np.asarray(encoder.transform(gaps[list(encoder.feature_names_in_)]))
+    assert encoded[:, member : member + 2].tolist() == [[0.0, 0.0]] * len(gaps)
+    lean = LeanModel.from_pipeline(pipeline, contract, threshold=0.5)
+    np.testing.assert_allclose(lean.predict_frame(gaps).probabilities, probabilities, atol=1e-12)

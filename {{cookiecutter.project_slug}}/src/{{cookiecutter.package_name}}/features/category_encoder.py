@@ -21,13 +21,18 @@ from {{ cookiecutter.package_name }}.features._base import (
 )
 
 
+def _missing_marker(value: Any) -> bool:
+    """Whether ``value`` is one of pandas' missing markers other than NaN (a number)."""
+    return value is None or value is pd.NA or value is pd.NaT
+
+
 class CategoryEncoder(Transformer):
     """One-hot encode categorical columns, safe for categories never seen in training.
 
     For each column, ``fit`` learns its categories, most frequent first (ties in the
     order of their text), at most ``max_categories``; each becomes an indicator
-    column ``<column>_<category>``. A value that is missing (None, NaN, pd.NA), rarer
-    than the kept categories, or unseen in training is encoded as all zeros in its
+    column ``<column>_<category>``. A value that is missing (None, NaN, pd.NA, NaT),
+    rarer than the kept categories, or unseen in training is encoded as all zeros in its
     column's block: "none of the known categories". No "other" column is added.
 
     Numeric input is treated as codes: each distinct number is a category.
@@ -79,7 +84,7 @@ class CategoryEncoder(Transformer):
     def _learn_categories(self, column: npt.NDArray[Any], name: str) -> NameArray:
         if column.dtype == object:
             for row, value in enumerate(column):
-                if not (isinstance(value, str | numbers.Number) or value is None or value is pd.NA):
+                if not (isinstance(value, str | numbers.Number) or _missing_marker(value)):
                     raise TypeError(
                         f"CategoryEncoder: column {name!r} holds a {type(value).__name__} at "
                         f"row {row}; argument must be a string or a number (or missing)"
@@ -91,6 +96,9 @@ class CategoryEncoder(Transformer):
 
     def _transform(self, data: npt.NDArray[Any]) -> FloatArray:
         data = data.astype(object)  # compare as Python values: 1 == 1.0, NaN matches nothing
+        # Any missing marker (None, NaN, pd.NA, NaT) becomes None, which matches no kept
+        # category: pd.NA == category is pd.NA, which numpy cannot read as a bool.
+        data[pd.isna(data)] = None
         blocks = [
             np.column_stack([column == category for category in categories])
             if len(categories)
