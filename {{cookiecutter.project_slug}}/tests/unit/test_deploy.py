@@ -8,6 +8,7 @@ judge is what a cluster would get.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -410,9 +411,19 @@ def test_the_guide_shows_a_command() -> None:
 
 @pytest.mark.parametrize("command", guide_commands())
 def test_every_command_of_the_guide_runs(command: str) -> None:
-    """docs/deploy.md's bash blocks run offline; docker and kubectl are in text blocks."""
+    """docs/deploy.md's bash blocks run offline; docker and kubectl are in text blocks.
+
+    ``uv run`` is pointed at the environment running the tests: under `make mutation`
+    the project root is mutmut's copy, which has no .venv of its own.
+    """
+    environment = {**os.environ, "UV_PROJECT_ENVIRONMENT": sys.prefix}
     result = subprocess.run(
-        ["bash", "-c", command], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+        ["bash", "-c", command],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
