@@ -8,8 +8,8 @@ judge is what a cluster would get.
 
 from __future__ import annotations
 
-import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -409,18 +409,22 @@ def test_the_guide_shows_a_command() -> None:
     assert guide_commands()
 
 
+UV_PYTHON = "./tools/uv run --no-sync python "
+
+
 @pytest.mark.parametrize("command", guide_commands())
 def test_every_command_of_the_guide_runs(command: str) -> None:
     """docs/deploy.md's bash blocks run offline; docker and kubectl are in text blocks.
 
-    ``uv run`` is pointed at the environment running the tests: under `make mutation`
-    the project root is mutmut's copy, which has no .venv of its own.
+    Each is ``./tools/uv run --no-sync python ...``, run here by the Python running the
+    tests: under `make mutation` the project is mutmut's copy, which has neither a .venv
+    nor uv. The template's tests run the guide's commands as written in a generated
+    project (tests/test_model_lifecycle.py).
     """
-    environment = {**os.environ, "UV_PROJECT_ENVIRONMENT": sys.prefix}
+    assert command.startswith(UV_PYTHON), f"expected {UV_PYTHON!r}..., found {command!r}"
     result = subprocess.run(
-        ["bash", "-c", command],
+        [sys.executable, *shlex.split(command.removeprefix(UV_PYTHON))],
         cwd=PROJECT_ROOT,
-        env=environment,
         capture_output=True,
         text=True,
         check=False,
