@@ -18,6 +18,8 @@ endpoint's. Exit code 1 if one is missed.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import socket
@@ -126,9 +128,6 @@ def main() -> int:
         work = Path(folder)
         registry = work / "registry"
         print("serving: publishing the pipeline's model as versions to swap between ...")
-        import contextlib
-        import io
-
         with contextlib.redirect_stdout(io.StringIO()):
             versions = publish_versions(registry, 3)
         store = Registry(str(registry))

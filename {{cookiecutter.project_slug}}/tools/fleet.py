@@ -26,12 +26,12 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 from {{ cookiecutter.package_name }}.config import load_params
 from {{ cookiecutter.package_name }}.models.lean import LeanModel
 from {{ cookiecutter.package_name }}.pipeline import run
 from {{ cookiecutter.package_name }}.registry import Registry
+from {{ cookiecutter.package_name }}.registry.gate import target_metadata
 from {{ cookiecutter.package_name }}.serving.follower import Follower, Served, load_version
 
 ENV = "live"
@@ -56,23 +56,11 @@ def publish_two(store: Registry) -> list[str]:
     """Two versions of the project's model, trained in memory as the pipeline trains it."""
     trained = run(load_params())
     contract = trained.contract
-    target = contract.target
     files = {
         **LeanModel.from_pipeline(trained.pipeline, contract, 0.5).to_files(),
         "contract.yaml": Path(contract.path).read_bytes(),
     }
-    metadata: dict[str, Any] = {
-        "target": {
-            "column": target.column,
-            "task": target.task,
-            "values": list(target.values),
-            "positive": target.positive,
-            "number": target.number,
-            "minimum": target.minimum,
-            "maximum": target.maximum,
-        },
-        "metrics": trained.metrics,
-    }
+    metadata = {"target": target_metadata(contract.target), "metrics": trained.metrics}
     return [store.publish(files, {**metadata, "copy": copy}) for copy in range(2)]
 
 

@@ -28,7 +28,8 @@ from {{ cookiecutter.package_name }}.config import LinearConfig, RandomForestCon
 from {{ cookiecutter.package_name }}.models.lean import LeanModel
 from {{ cookiecutter.package_name }}.pipeline import Trained, run
 from {{ cookiecutter.package_name }}.registry import Registry
-from {{ cookiecutter.package_name }}.serving.app import create_app
+from {{ cookiecutter.package_name }}.registry.gate import target_metadata
+from {{ cookiecutter.package_name }}.serving.app import create_app, predictions
 from {{ cookiecutter.package_name }}.serving.follower import Follower, load_version
 from {{ cookiecutter.package_name }}.serving.metrics import ServingMetrics
 
@@ -46,19 +47,7 @@ def version_files(trained: Trained) -> tuple[dict[str, bytes], dict[str, Any]]:
         ).to_files(),
         "contract.yaml": Path(contract.path).read_bytes(),
     }
-    target = contract.target
-    metadata = {
-        "target": {
-            "column": target.column,
-            "task": target.task,
-            "values": list(target.values),
-            "positive": target.positive,
-            "number": target.number,
-            "minimum": target.minimum,
-            "maximum": target.maximum,
-        },
-        "metrics": trained.metrics,
-    }
+    metadata = {"target": target_metadata(contract.target), "metrics": trained.metrics}
     return files, metadata
 
 
@@ -93,14 +82,7 @@ def records(trained: Trained, rows: int = 5) -> list[dict[str, Any]]:
 def expected(store: Registry, version: str, sent: list[dict[str, Any]]) -> list[Any]:
     """The answer ``version`` gives for ``sent``, computed offline."""
     served = load_version(store, version)
-    result = served.model.predict_records(served.schema.check({"records": sent}))
-    if result.probabilities is None:
-        return [float(value) for value in result.predicted]
-    names = [str(label) for label in served.model.classes]
-    return [
-        {"class": label, "probabilities": dict(zip(names, row, strict=True))}
-        for label, row in zip(result.predicted, result.probabilities.tolist(), strict=True)
-    ]
+    return predictions(served, served.schema.check({"records": sent}))
 
 
 def same(answer: list[Any], wanted: list[Any]) -> bool:

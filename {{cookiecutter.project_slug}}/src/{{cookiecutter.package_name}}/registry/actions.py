@@ -24,6 +24,7 @@ from {{ cookiecutter.package_name }}.config import Params, as_dict, load_params
 from {{ cookiecutter.package_name }}.data.contract import Contract, load_contract, read_dataset
 from {{ cookiecutter.package_name }}.errors import quote
 from {{ cookiecutter.package_name }}.registry.commands import default_who
+from {{ cookiecutter.package_name }}.registry.gate import target_metadata
 from {{ cookiecutter.package_name }}.registry.store import (
     METADATA,
     Registry,
@@ -197,15 +198,7 @@ def publish_pipeline_output(params: Params, root: Path, registry: Registry) -> s
         "project": name,
         "description": description,
         "created": utc_now(),
-        "target": {
-            "column": contract.target.column,
-            "task": contract.target.task,
-            "values": list(contract.target.values),
-            "positive": contract.target.positive,
-            "number": contract.target.number,
-            "minimum": contract.target.minimum,
-            "maximum": contract.target.maximum,
-        },
+        "target": target_metadata(contract.target),
         "threshold": threshold,
         "features": contract.feature_columns,
         "input_schema": input_schema(contract),

@@ -10,6 +10,7 @@ with a reason overrides every objection; the objections are kept in the event.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +31,11 @@ class PromotionRefusedError(RegistryError):
             + "; ".join(objections)
             + ". Promote anyway with --force --reason TEXT (recorded in the history)"
         )
+
+
+def target_metadata(target: TargetRule) -> dict[str, Any]:
+    """The target as a version's metadata records it (what :func:`target_rule` reads)."""
+    return {**dataclasses.asdict(target), "values": list(target.values)}
 
 
 def target_rule(metadata: Mapping[str, Any]) -> TargetRule:

@@ -14,6 +14,7 @@ import logging
 import uvicorn
 
 from {{ cookiecutter.package_name }}.config import current_environment
+from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.registry import Registry
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.follower import Follower
@@ -26,8 +27,6 @@ def run(url: str, env: str | None, host: str, port: int, poll_interval: float) -
     )
     environment = env or current_environment()
     if poll_interval <= 0:
-        from {{ cookiecutter.package_name }}.errors import InputError
-
         raise InputError(f"--poll-interval: expected seconds above 0, found {poll_interval}")
     follower = Follower(Registry(url), environment, poll_interval)
     print(
