@@ -4,7 +4,8 @@ Cookiecutter renders every file of the template; this hook removes what belongs
 to options that were not chosen (one table, ``paths_to_remove``, says which), puts
 the chosen licence, lock file and example's golden files in place and runs ``git init``
 with an initial commit, so the project is "production-ready from its first commit".
-Standard library only.
+Under cruft, that first commit also holds the ``.cruft.json`` cruft is about to write
+(see ``cruft_state``). Standard library only.
 """
 
 from __future__ import annotations
@@ -102,6 +103,34 @@ def prune(project: Path, answers: Mapping[str, str]) -> None:
             path.unlink()
 
 
+# cruft writes .cruft.json after cookiecutter's generation, so after this hook's initial
+# commit: the project was born with an untracked file and the user's first `cruft update`
+# refused ("Cruft cannot apply updates on an unclean git project") until they committed it
+# by hand. When cruft drives the generation (`cruft create`, and cruft's regenerations for
+# `cruft update`/`cruft diff`) it adds `_template` and `_commit` to the answers, so the hook
+# can write the very bytes cruft will write (its fields, key order and json_dumps format,
+# cruft 2.x cruft/_commands/utils/cruft.py) and commit them: cruft's later write changes
+# nothing and the tree is clean. Chosen over a `make setup` that commits for the user (a
+# commit the user did not ask for) and over a documented manual commit (the step people
+# skip). The hook cannot see `cruft create --checkout/--directory/--skip`: with those the
+# two writes differ and the user commits .cruft.json once (docs/updating.md says so).
+CRUFT_FILE = ".cruft.json"
+
+
+def cruft_state(answers: Mapping[str, object]) -> str | None:
+    """The .cruft.json cruft writes after generating with these answers; None outside cruft."""
+    if "_commit" not in answers or "_template" not in answers:
+        return None
+    state = {
+        "template": answers["_template"],
+        "commit": answers["_commit"],
+        "checkout": None,
+        "context": {"cookiecutter": dict(answers)},
+        "directory": None,
+    }
+    return json.dumps(state, ensure_ascii=False, indent=2, separators=(",", ": ")) + "\n"
+
+
 def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=False)
 
@@ -139,14 +168,33 @@ def main(answers: Mapping[str, str], project: Path) -> int:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
     prune(project, answers)
+    state = cruft_state(answers)
+    if state is not None:
+        (project / CRUFT_FILE).write_text(state, encoding="utf-8")
     print(init_git(project))
     return 0
 
 
 if __name__ == "__main__":
+    # The answers in the order cookiecutter holds them (the jsonify filter sorts keys, and
+    # .cruft.json keeps cookiecutter's order): mappings and lists are spelled out by a
+    # macro, each scalar by jsonify.
     ANSWERS = json.loads(
         r"""
-{{ cookiecutter | jsonify }}
+{%- macro ordered(value) -%}
+{%- if value is mapping -%}
+{ {%- for key, item in value.items() -%}
+{{ key | jsonify }}: {{ ordered(item) }}{{ ", " if not loop.last }}
+{%- endfor -%} }
+{%- elif value is iterable and value is not string -%}
+[ {%- for item in value -%}
+{{ ordered(item) }}{{ ", " if not loop.last }}
+{%- endfor -%} ]
+{%- else -%}
+{{ value | jsonify }}
+{%- endif -%}
+{%- endmacro %}
+{{ ordered(cookiecutter) }}
 """
     )
     sys.exit(main(ANSWERS, Path.cwd()))
