@@ -1,0 +1,6 @@
+# The live environment's state, apart from every other environment's.
+bucket       = "{{ cookiecutter.project_slug }}-tfstate"
+key          = "live/terraform.tfstate"
+region       = "eu-west-1"
+encrypt      = true
+use_lockfile = true

@@ -1,0 +1,3 @@
+location                = "westeurope"
+data_classification     = "confidential"
+noncurrent_version_days = 30

@@ -1,0 +1,3 @@
+# The dev environment's state, apart from every other environment's.
+bucket = "{{ cookiecutter.project_slug }}-tfstate"
+prefix = "dev"
