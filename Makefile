@@ -44,6 +44,10 @@ test: .venv ## Run the template's tests: hooks, every option combination, genera
 lint: .venv ## Lint the template's own code with its pre-commit hooks (the Jinja tree is left alone)
 	$(UV) run --no-sync pre-commit run --all-files --show-diff-on-failure
 
+.PHONY: docs
+docs: .venv ## Build the template's docs site (docs/, mkdocs --strict) into build/site, offline at view time
+	NO_MKDOCS_2_WARNING=1 $(UV) run --no-sync mkdocs build --strict --quiet
+
 .PHONY: bench
 bench: .venv ## Time generation against the floor of cookiecutter itself
 	$(UV) run --no-sync python benchmarks/bench_generate.py

@@ -1,8 +1,8 @@
 """The template's own README and docs say only what is true of this repository.
 
-The questions table is compared with cookiecutter.json and with a real bake, links and
-paths must resolve inside the repository, and the one-layer test command the README
-gives is run.
+The options reference (docs/options.md) is compared with cookiecutter.json and with a
+real bake, the tree of docs/generated.md with a real bake, links and paths must resolve
+inside the repository, and the one-layer test command the README gives is run.
 """
 
 from __future__ import annotations
@@ -14,32 +14,34 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import QUESTIONS, TEMPLATE_DIR, Baker, hermetic_env
+from tests.conftest import QUESTIONS, TEMPLATE_DIR, BakedProject, Baker, hermetic_env
 
 README = TEMPLATE_DIR / "README.md"
+OPTIONS = TEMPLATE_DIR / "docs" / "options.md"
+GENERATED = TEMPLATE_DIR / "docs" / "generated.md"
 DOCS = [README, *sorted((TEMPLATE_DIR / "docs").glob("*.md"))]
+# A row of the options reference: question, default, valid values, what it changes.
 ROW = re.compile(
-    r"^\|\s*`(?P<key>[a-z_]+)`(?:, `(?P<key2>[a-z_]+)`)?\s*\|(?P<default>[^|]*)\|(?P<notes>[^|]*)\|$"
+    r"^\|\s*`(?P<key>[^`|]+)`\s*\|(?P<default>[^|]*)\|(?P<values>[^|]*)\|(?P<effect>[^|]*)\|$"
 )
+# A row of the generated tree: a quoted path, then its purpose.
+TREE_ROW = re.compile(r"^\|\s*`(?P<path>[^`]+)`\s*\|(?P<purpose>[^|]+)\|$")
 # A Markdown link target or a code span that names a relative path.
 LINK = re.compile(r"\]\((?!https?://|mailto:|#)(?P<target>[^)#\s]+)")
 PATH_SPAN = re.compile(r"`(?P<path>\.\.?/[^`\s]+)`")
 
 
-def questions_table() -> dict[str, tuple[str, str]]:
-    """Rows of the README's questions table: key -> (default cell, notes cell)."""
-    section = (
-        README.read_text(encoding="utf-8").split("## The questions", 1)[1].split("\n## ", 1)[0]
-    )
-    rows: dict[str, tuple[str, str]] = {}
-    for line in section.splitlines():
+def options_table() -> dict[str, tuple[str, str, str]]:
+    """Rows of docs/options.md: question -> (default, valid values, what it changes)."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    for line in OPTIONS.read_text(encoding="utf-8").splitlines():
         match = ROW.match(line.strip())
-        if not match:
-            continue
-        cells = (match["default"].strip(), match["notes"].strip())
-        rows[match["key"]] = cells
-        if match["key2"]:
-            rows[match["key2"]] = cells
+        if match and match["key"] != "question":
+            rows[match["key"]] = (
+                match["default"].strip(),
+                match["values"].strip(),
+                match["effect"].strip(),
+            )
     return rows
 
 
@@ -47,30 +49,65 @@ def public_questions() -> list[str]:
     return [key for key in QUESTIONS if not key.startswith("_")]
 
 
-def test_questions_table_lists_every_question() -> None:
-    """Each question of cookiecutter.json has a row, and no row names a missing question."""
-    assert sorted(questions_table()) == sorted(public_questions())
+def test_options_reference_lists_every_question_and_no_other() -> None:
+    """Each question of cookiecutter.json has a row; no row names a question that is gone."""
+    documented = options_table()
+    missing = [key for key in public_questions() if key not in documented]
+    stale = [key for key in documented if key not in public_questions()]
+    assert (missing, stale) == ([], []), (
+        f"docs/options.md: no row for the question(s) {missing}; rows for {stale}, which "
+        f"cookiecutter.json does not ask (its questions: {public_questions()})"
+    )
 
 
 @pytest.fixture(scope="module")
-def default_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def default_bake(tmp_path_factory: pytest.TempPathFactory) -> BakedProject:
+    """A project generated with every default, once for the module."""
+    return Baker(tmp_path_factory.mktemp("defaults")).bake()
+
+
+@pytest.fixture(scope="module")
+def default_answers(default_bake: BakedProject) -> dict[str, str]:
     """The answers a project generated with every default really gets."""
-    return dict(Baker(tmp_path_factory.mktemp("defaults")).bake().answers)
+    return dict(default_bake.answers)
 
 
 @pytest.mark.parametrize("key", public_questions())
-def test_questions_table_shows_the_real_default(key: str, default_answers: dict[str, str]) -> None:
-    """The default column quotes what a `--no-input` bake uses; a choice's notes list every option."""
-    default_cell, notes = questions_table()[key]
+def test_options_reference_shows_the_real_default_and_every_value(
+    key: str, default_answers: dict[str, str]
+) -> None:
+    """The default quotes what a `--no-input` bake uses; a choice's row lists every option."""
+    row = options_table().get(key)
+    assert row is not None, f"docs/options.md has no row for the question {key}"
+    default_cell, values, effect = row
     shown = re.findall(r"`([^`]*)`", default_cell)
-    assert shown, f"README row {key}: the default column quotes no value: {default_cell!r}"
+    assert shown, f"docs/options.md row {key}: the default column quotes no value: {default_cell!r}"
     assert shown[0] == default_answers[key], (
-        f"README row {key}: shows default {shown[0]!r}, a bake uses {default_answers[key]!r}"
+        f"docs/options.md row {key}: shows default {shown[0]!r}, a bake uses {default_answers[key]!r}"
     )
+    assert values, f"docs/options.md row {key}: the valid values column is empty"
+    assert effect, f"docs/options.md row {key}: the column of what it changes is empty"
     options = QUESTIONS[key]
     if isinstance(options, list):
-        missing = [o for o in options if o not in notes]
-        assert not missing, f"README row {key}: notes do not list the options {missing}"
+        quoted = re.findall(r"`([^`]*)`", values)
+        missing = [o for o in options if o not in quoted]
+        stale = [v for v in quoted if v not in options]
+        assert not missing, f"docs/options.md row {key}: does not list the option(s) {missing}"
+        assert not stale, f"docs/options.md row {key}: lists {stale}, not among {options}"
+
+
+def test_generated_tree_names_only_what_a_bake_has(default_bake: BakedProject) -> None:
+    """Every path docs/generated.md describes exists in a project generated with the defaults."""
+    baked = default_bake.path
+    package = default_bake.answers["package_name"]
+    paths = [
+        match["path"]
+        for line in GENERATED.read_text(encoding="utf-8").splitlines()
+        if (match := TREE_ROW.match(line.strip())) and match["path"] != "path"
+    ]
+    assert len(paths) >= 20, f"docs/generated.md: expected its tree table, found {paths}"
+    absent = [p for p in paths if not (baked / p.replace("<package>", package)).exists()]
+    assert not absent, f"docs/generated.md describes {absent}, absent from a default bake"
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
