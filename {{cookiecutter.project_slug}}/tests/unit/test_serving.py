@@ -22,6 +22,8 @@ import pandas as pd
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from {{ cookiecutter.package_name }}.cli import main
 from {{ cookiecutter.package_name }}.config import LinearConfig, RandomForestConfig
@@ -32,6 +34,7 @@ from {{ cookiecutter.package_name }}.registry.gate import target_metadata
 from {{ cookiecutter.package_name }}.serving.app import create_app, predictions
 from {{ cookiecutter.package_name }}.serving.follower import Follower, load_version
 from {{ cookiecutter.package_name }}.serving.metrics import ServingMetrics
+from {{ cookiecutter.package_name }}.serving.schema import ABSENT, RecordSchema
 
 from tests.conftest import PROJECT_ROOT
 from tests.golden.reference import reference
@@ -198,6 +201,59 @@ def test_each_kind_of_wrong_number_is_refused(client: Any, models: Any, value: A
     answer = http.post("/predict", content=body, headers={"content-type": "application/json"})
     assert answer.status_code == 422, answer.text
     assert field_problems(answer) == {(0, rule.name)}
+
+
+# Values a client may put in a field, right or wrong for its column.
+FIELD_VALUES = st.one_of(
+    st.none(),
+    st.just(ABSENT),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-1e3, max_value=1e3),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_fast_path_passes_exactly_the_records_the_checks_pass(
+    models: Any, data: st.DataObject
+) -> None:
+    """RecordSchema.valid (the fast path) never passes a record the checks refuse, and
+    passes every record they accept unchanged with all its feature fields present."""
+    contract = models[0].contract
+    schema = RecordSchema(contract)
+    record: dict[str, Any] = data.draw(st.sampled_from(records(models[0], rows=20)))
+    record = dict(record)
+    features = [rule for rule in contract.columns if rule.feature]
+    for rule in data.draw(st.lists(st.sampled_from(features), max_size=3)):
+        value = data.draw(FIELD_VALUES)
+        if rule.categories and data.draw(st.booleans()):
+            value = data.draw(st.sampled_from(sorted(rule.categories)))
+        if value is ABSENT:
+            record.pop(rule.name, None)
+        else:
+            record[rule.name] = value
+    if data.draw(st.booleans()):
+        record[data.draw(st.sampled_from(["colour", contract.target.column]))] = 1.0
+    values, problems = schema.check_record(0, record)
+    converted = any(values.get(name) != record.get(name) for name in values)
+    complete = all(rule.name in record for rule in features)
+    assert schema.valid(record) == (not problems and complete and not converted), (
+        record,
+        problems,
+    )
+
+
+def test_the_openapi_description_documents_predict(client: Any) -> None:
+    http, *_ = client
+    described = http.get("/openapi.json").json()["paths"]["/predict"]["post"]
+    assert described["requestBody"]["content"]["application/json"]["schema"]["required"] == [
+        "records"
+    ]
+    assert set(described["responses"]) == {"200", "422", "503"}
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,12 @@ field is refused, since a misspelt column name would otherwise be scored as miss
 Each check is compiled once per version (:class:`RecordSchema`), so a request pays a
 dictionary lookup and a comparison or two per field. Every problem names the record (its
 index in ``records``), the field and what was expected; all are reported at once.
+
+Most records are valid, so a record is first tried on a fast path (:meth:`RecordSchema.valid`):
+the same rules inlined in one loop, with no call, tuple or new dictionary per field, and
+the record itself handed on when nothing needs converting. Only a record it does not
+pass - a problem, a field left out, a date to convert - goes through the checks one by
+one, which find what is wrong and say so. Both paths are tested to agree on every record.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +34,10 @@ from {{ cookiecutter.package_name }}.errors import quote
 MAX_RECORDS = 1000  # per request: a larger batch belongs to `predict --env` (batch scoring)
 BODY_SHAPE = '{"records": [{column: value, ...}, ...]}'
 MAX_PROBLEMS = 20  # reported per request; the count says how many more there were
+# The bounds of a number without min or max: finite, so that infinity fails the
+# comparison as NaN does, and only the slow path has to say why.
+LARGEST = sys.float_info.max
+ABSENT = object()  # a field left out of a record (the fast path tells it from null)
 
 # A column's check: the value as the model takes it, or the problem (a str) with it.
 Check = Callable[[Any], tuple[Any, str | None]]
@@ -159,6 +170,59 @@ class RecordSchema:
         ignored = [rule.name for rule in contract.columns if not rule.feature]
         self.known = frozenset([*(name for name, _, _ in self.columns), *ignored])
         self.known_fields = frozenset([*self.known, contract.target.column])
+        features = [rule for rule in contract.columns if rule.feature]
+        self._numbers = [
+            (
+                rule.name,
+                rule.nullable,
+                -LARGEST if rule.minimum is None else rule.minimum,
+                LARGEST if rule.maximum is None else rule.maximum,
+                rule.dtype == "int",
+            )
+            for rule in features
+            if rule.dtype in ("float", "int")
+        ]
+        self._categories = [
+            (rule.name, rule.nullable, frozenset(rule.categories or ()))
+            for rule in features
+            if rule.dtype == "category"
+        ]
+        self._bools = [(rule.name, rule.nullable) for rule in features if rule.dtype == "bool"]
+        # A date is handed on converted (ISO 8601, naive UTC): never on the fast path.
+        self._fast = all(rule.dtype in CHECKS and rule.dtype != "datetime" for rule in features)
+
+    def valid(self, record: Mapping[str, Any]) -> bool:
+        """Whether ``record`` passes every check as it is, every feature field present.
+
+        The rules of the checks above, inlined: a False sends the record to
+        :meth:`check_record`, which finds the problems (or converts what needs it).
+        """
+        if not self._fast:
+            return False
+        get = record.get
+        for name, nullable, low, high, whole in self._numbers:
+            value = get(name, ABSENT)
+            kind = type(value)
+            if kind is float:
+                if not low <= value <= high or (whole and not value.is_integer()):
+                    return False
+            elif kind is int:
+                if not low <= value <= high:
+                    return False
+            elif value is not None or not nullable:
+                return False
+        for name, nullable, allowed in self._categories:
+            value = get(name, ABSENT)
+            if type(value) is str:
+                if allowed and value not in allowed:
+                    return False
+            elif value is not None or not nullable:
+                return False
+        for name, nullable in self._bools:
+            value = get(name, ABSENT)
+            if type(value) is not bool and (value is not None or not nullable):
+                return False
+        return self.known_fields.issuperset(record)
 
     def check_record(self, index: int, record: Any) -> tuple[dict[str, Any], list[Problem]]:
         """The record's feature values as the model takes them, and what is wrong with it."""
@@ -207,6 +271,9 @@ class RecordSchema:
         checked: list[dict[str, Any]] = []
         problems: list[Problem] = []
         for index, record in enumerate(records):
+            if isinstance(record, dict) and self.valid(record):
+                checked.append(record)
+                continue
             values, found = self.check_record(index, record)
             checked.append(values)
             problems.extend(found)
