@@ -9,6 +9,7 @@ SHELL := /bin/bash
 UV ?= UV_TOOLS_DIR="$(CURDIR)/build/.tools/uv" "$(CURDIR)/{{cookiecutter.project_slug}}/tools/uv"
 DEMO_DIR ?= build/demo
 PYTEST_ARGS ?=
+SITE_DIR ?= build/site
 LOCK_ARGS ?=
 
 .PHONY: help
@@ -46,7 +47,7 @@ lint: .venv ## Lint the template's own code with its pre-commit hooks (the Jinja
 
 .PHONY: docs
 docs: .venv ## Build the template's docs site (docs/, mkdocs --strict) into build/site, offline at view time
-	NO_MKDOCS_2_WARNING=1 $(UV) run --no-sync mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(UV) run --no-sync mkdocs build --strict --site-dir "$(SITE_DIR)"
 
 .PHONY: bench
 bench: .venv ## Time generation against the floor of cookiecutter itself
