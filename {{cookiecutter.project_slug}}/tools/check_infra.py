@@ -35,7 +35,7 @@ from typing import Any
 
 import yaml
 
-from check_deploy import OVERLAYS, render  # tools/, beside this script
+from check_deploy import OVERLAYS, RenderError, render  # tools/, beside this script
 
 PROGRAM = "tools/check_infra.py"
 CHECKOV_VERSION = "3.2.490"
@@ -119,7 +119,11 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="check-infra-") as folder:
         rendered = Path(folder)
         for overlay in sorted(path for path in (root / OVERLAYS).glob("*") if path.is_dir()):
-            documents = [resource.manifest for resource in render(overlay)]
+            try:
+                documents = [resource.manifest for resource in render(overlay)]
+            except RenderError as error:
+                found.append(f"{overlay.relative_to(root)}: cannot render: {error}")
+                continue
             (rendered / f"{overlay.name}.yaml").write_text(
                 yaml.safe_dump_all(documents, sort_keys=False), encoding="utf-8"
             )
@@ -130,7 +134,7 @@ def main(argv: list[str]) -> int:
             frameworks["terraform"] = root / TERRAFORM
         targets = [argument for path in {*frameworks.values()} for argument in ("-d", str(path))]
         reports = checkov(root, *targets, "--framework", *frameworks)
-        found += failures(reports)
+        found += [item for item in dict.fromkeys(failures(reports)) if item not in found]
         passed = {str(report.get("check_type")): report["summary"]["passed"] for report in reports}
         for framework, target in frameworks.items():
             if not passed.get(framework):  # nothing scanned passes nothing: never a silent pass

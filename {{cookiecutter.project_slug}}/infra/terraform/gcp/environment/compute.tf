@@ -34,6 +34,12 @@ resource "google_container_cluster" "main" {
   enable_intranode_visibility = true
   deletion_protection         = var.environment == "live"
   # checkov:skip=CKV_GCP_69: the metadata server is GKE_METADATA on every node pool (workload_metadata_config)
+  # checkov:skip=CKV_GCP_65: people reach the cluster through IAM (roles.tf's groups); Google Groups for RBAC needs a Workspace domain the project does not know
+  master_auth {
+    client_certificate_config {
+      issue_client_certificate = false
+    }
+  }
   workload_identity_config {
     workload_pool = "${var.gcp_project}.svc.id.goog"
   }
