@@ -247,6 +247,34 @@ def test_the_fast_path_passes_exactly_the_records_the_checks_pass(
     )
 
 
+def test_recording_keeps_the_feature_columns_of_what_each_version_scored(
+    registry: Any, models: Any, tmp_path: Path
+) -> None:
+    """serve --record: every record scored (rate 1) in <folder>/<version>/, feature
+    columns only, written by the time the app stops; a refused request is not kept."""
+    import pyarrow.parquet as pq
+
+    from {{ cookiecutter.package_name }}.serving.recording import LiveRecorder
+
+    store, versions = registry
+    store.promote(versions[0], ENV, who="test")
+    folder = tmp_path / "live"
+    recorder = LiveRecorder(folder, rate=1.0, flush_rows=4, seed=0)
+    contract = models[0].contract
+    sent = records(models[0], rows=6)
+    sent[0]["row_id"] = "kept out"  # unknown: refused, so nothing of it is recorded
+    with TestClient(create_app(Follower(store, ENV, 3600), recorder=recorder)) as http:
+        assert http.post("/predict", json={"records": sent[:1]}).status_code == 422
+        for record in sent[1:]:
+            assert http.post("/predict", json={"records": [record]}).status_code == 200
+    files = sorted((folder / versions[0]).glob("*.parquet"))
+    assert files, f"nothing recorded in {folder / versions[0]}"
+    assert not list(folder.rglob(".*")), "a temporary file was left behind"
+    tables = [pq.read_table(path) for path in files]
+    assert all(table.column_names == contract.feature_columns for table in tables)
+    assert sum(table.num_rows for table in tables) == len(sent) - 1
+
+
 def test_the_openapi_description_documents_predict(client: Any) -> None:
     http, *_ = client
     described = http.get("/openapi.json").json()["paths"]["/predict"]["post"]

@@ -37,6 +37,7 @@ from starlette.routing import Route
 from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.serving.follower import Events, Follower, Served
 from {{ cookiecutter.package_name }}.serving.metrics import ServingMetrics
+from {{ cookiecutter.package_name }}.serving.recording import LiveRecorder
 from {{ cookiecutter.package_name }}.serving.schema import BODY_SHAPE, Problem, RequestError
 
 JSON = "application/json"
@@ -109,8 +110,9 @@ class Batcher:
     once per request: the counters' lock is taken a few times a batch, not per request.
     """
 
-    def __init__(self, metrics: ServingMetrics) -> None:
+    def __init__(self, metrics: ServingMetrics, recorder: LiveRecorder | None = None) -> None:
         self.metrics = metrics
+        self.recorder = recorder
         self._answered = metrics.requests.labels(status="200")  # bound once
         self._waiting: list[tuple[Served, list[dict[str, Any]], asyncio.Future[list[Any]]]] = []
 
@@ -146,17 +148,26 @@ class Batcher:
                 start += len(records)
             self._answered.inc(answered)
             self.metrics.records.inc(len(together))
+            if self.recorder is not None:
+                self.recorder.offer(served, together)
 
 
-def create_app(follower: Follower, metrics: ServingMetrics | None = None) -> FastAPI:
-    """The API over ``follower``; polling starts and stops with the app (its lifespan)."""
+def create_app(
+    follower: Follower,
+    metrics: ServingMetrics | None = None,
+    recorder: LiveRecorder | None = None,
+) -> FastAPI:
+    """The API over ``follower``; polling starts and stops with the app (its lifespan).
+
+    With a ``recorder``, a sample of the records scored is kept for drift monitoring
+    (serving/recording.py); what it holds is written when the app stops."""
     metrics = metrics or ServingMetrics()
     follower.events = Events(
         swapped=lambda previous, served: metrics.swapped(previous, served.version),
         refused=lambda version, reason: metrics.refused.inc(),
         poll_failed=lambda kind: metrics.poll_failures.labels(kind=kind).inc(),
     )
-    batcher = Batcher(metrics)
+    batcher = Batcher(metrics, recorder)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -165,6 +176,8 @@ def create_app(follower: Follower, metrics: ServingMetrics | None = None) -> Fas
             yield
         finally:
             follower.stop()
+            if recorder is not None:
+                recorder.flush()
 
     app = FastAPI(
         title="{{ cookiecutter.project_name }}",

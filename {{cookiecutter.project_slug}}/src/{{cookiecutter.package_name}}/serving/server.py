@@ -10,6 +10,7 @@ update or a scale-down drops no request.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import uvicorn
 
@@ -18,10 +19,22 @@ from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.registry import Registry
 from {{ cookiecutter.package_name }}.serving.app import create_app
 from {{ cookiecutter.package_name }}.serving.follower import Follower
+from {{ cookiecutter.package_name }}.serving.recording import LiveRecorder
 
 
-def run(url: str, env: str | None, host: str, port: int, poll_interval: float) -> int:
-    """Serve until stopped (Ctrl-C, SIGTERM); the exit code of the command."""
+def run(
+    url: str,
+    env: str | None,
+    host: str,
+    port: int,
+    poll_interval: float,
+    record: Path | None = None,
+    record_rate: float = 0.05,
+) -> int:
+    """Serve until stopped (Ctrl-C, SIGTERM); the exit code of the command.
+
+    With ``record``, a share ``record_rate`` of the records scored is kept in
+    ``record/<version>/`` for ``monitor`` (serving/recording.py)."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -29,8 +42,17 @@ def run(url: str, env: str | None, host: str, port: int, poll_interval: float) -
     if poll_interval <= 0:
         raise InputError(f"--poll-interval: expected seconds above 0, found {poll_interval}")
     follower = Follower(Registry(url), environment, poll_interval)
+    recorder = None if record is None else LiveRecorder(record, record_rate)
     print(
         f"serve: following alias {environment!r} of {url} every {poll_interval:g} s on http://{host}:{port}"
     )
-    uvicorn.run(create_app(follower), host=host, port=port, access_log=False, log_level="info")
+    if record is not None:
+        print(f"serve: recording {record_rate:g} of the records scored in {record}/<version>/")
+    uvicorn.run(
+        create_app(follower, recorder=recorder),
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="info",
+    )
     return 0
