@@ -30,6 +30,7 @@ GENERATED_TESTS = (
     "tests/unit/test_check_tags.py",
     "tests/unit/test_roles.py",
     "tests/unit/test_cost_estimate.py",
+    "tests/unit/test_training_job.py",
 )
 # One tag line per cloud, removed: (file, text, text without the line, resource named).
 TAG_LINE_REMOVED = {

@@ -8,7 +8,7 @@ runs from an environment of its own that uv builds once and caches
 
 What is scanned:
 - ``infra/terraform/`` (the chosen cloud's stacks), framework terraform;
-- every overlay of ``infra/k8s/overlays/``, rendered by tools/check_deploy.py's renderer
+- every overlay of ``infra/k8s/overlays/`` (and each one's training/), rendered by tools/check_deploy.py's renderer
   into a temporary folder, framework kubernetes (checkov does not render kustomize
   without the kustomize binary);
 - the Dockerfile, copied beside them, framework dockerfile.
@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 
 from check_deploy import OVERLAYS, RenderError, render  # tools/, beside this script
+from check_tags import kustomizations
 
 PROGRAM = "tools/check_infra.py"
 CHECKOV_VERSION = "3.2.490"
@@ -118,13 +119,14 @@ def main(argv: list[str]) -> int:
     found = skips_without_reason(root)
     with tempfile.TemporaryDirectory(prefix="check-infra-") as folder:
         rendered = Path(folder)
-        for overlay in sorted(path for path in (root / OVERLAYS).glob("*") if path.is_dir()):
+        for overlay in kustomizations(root):
             try:
                 documents = [resource.manifest for resource in render(overlay)]
             except RenderError as error:
                 found.append(f"{overlay.relative_to(root)}: cannot render: {error}")
                 continue
-            (rendered / f"{overlay.name}.yaml").write_text(
+            name = "-".join(overlay.relative_to(root / OVERLAYS).parts)
+            (rendered / f"{name}.yaml").write_text(
                 yaml.safe_dump_all(documents, sort_keys=False), encoding="utf-8"
             )
         # checkov ignores --file beside --directory: the Dockerfile joins the manifests.

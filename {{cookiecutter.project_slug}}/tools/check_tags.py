@@ -12,7 +12,8 @@ changes under infra/. The tags are the ones a cost report groups by (docs/cost.m
    has none; node pools' instances, launch templates' instances). Each resource type is
    in one table below, with where its tags go, or in the table of types that take none:
    an unknown type fails, so a new resource is a decision, never a silent gap.
-2. Kubernetes: every object each overlay renders (tools/check_deploy.py's renderer, so
+2. Kubernetes: every object each overlay renders, the server's and the training run's
+   (``infra/k8s/overlays/<env>/`` and ``<env>/training/``; tools/check_deploy.py's renderer, so
    the labels are those kustomize applies) has every mandatory label, and so does the
    pod template of a workload, since cost tools (OpenCost, Kubecost) charge pods.
 
@@ -313,9 +314,16 @@ def _at(manifest: dict[str, Any], path: tuple[str, ...]) -> Any:
     return node
 
 
+def kustomizations(root: Path) -> list[Path]:
+    """Each environment's overlay and, where there is one, its training run's."""
+    overlays = sorted(path for path in (root / OVERLAYS).glob("*") if path.is_dir())
+    training = [path / "training" for path in overlays if (path / "training").is_dir()]
+    return overlays + training
+
+
 def check_kubernetes(root: Path) -> list[Finding]:
     found: list[Finding] = []
-    for overlay in sorted(path for path in (root / OVERLAYS).glob("*") if path.is_dir()):
+    for overlay in kustomizations(root):
         shown = str(overlay.relative_to(root))
         try:
             resources = render(overlay)
