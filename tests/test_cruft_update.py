@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import TEMPLATE_DIR, Baker, hermetic_env
+from tests.conftest import TEMPLATE_DIR, BakedProject, Baker, hermetic_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cruft-update")]
 
@@ -131,34 +131,67 @@ def test_a_cruft_project_takes_a_template_change_and_still_passes(tmp_path: Path
 
 
 REACH_STEP = "Is the template reachable?"
+# Stand-ins on PATH for the GitLab job's installer and cruft: they say they ran, offline.
+FAKE_TOOL = '#!/bin/sh\necho "ran: $(basename "$0") $*"\n'
 
 
-def reachability(script: str, template: str | None, tmp_path: Path, env: dict[str, str]) -> str:
-    """What the CI step decides for a .cruft.json naming `template` (None: no .cruft.json)."""
+def gate(
+    provider: str, script: str, template: str | None, tmp_path: Path, env: dict[str, str]
+) -> tuple[bool, str]:
+    """Whether the CI gate lets `cruft check` run for a .cruft.json naming `template`
+    (None: no .cruft.json), and what it printed."""
     workdir = tmp_path / f"ci-{len(list(tmp_path.iterdir()))}"
     workdir.mkdir()
     if template is not None:
         (workdir / ".cruft.json").write_text(json.dumps({"template": template}), encoding="utf-8")
+    fakes = workdir / "fakes"
+    fakes.mkdir()
+    for name in ("python", "cruft"):
+        (fakes / name).write_text(FAKE_TOOL, encoding="utf-8")
+        (fakes / name).chmod(0o755)
     output = workdir / "github-output"
-    result = run(
-        ["bash", "-eo", "pipefail", "-c", script],
-        workdir,
-        {**env, "GITHUB_OUTPUT": str(output), "GIT_TERMINAL_PROMPT": "0"},
-        timeout=60,
+    result = ok(
+        run(
+            ["bash", "-eo", "pipefail", "-c", script],
+            workdir,
+            {
+                **env,
+                "PATH": f"{fakes}:{env['PATH']}",
+                "GITHUB_OUTPUT": str(output),
+                "GIT_TERMINAL_PROMPT": "0",
+            },
+            timeout=60,
+        )
     )
-    ok(result)
-    decided = output.read_text(encoding="utf-8").strip()
-    return decided + "\n" + result.stdout
+    if provider == "github":
+        decided = output.read_text(encoding="utf-8").strip()
+        assert decided in ("reachable=true", "reachable=false"), decided
+        return decided == "reachable=true", result
+    ran = "ran: cruft check" in result
+    assert ran == ("ran: python -m pip install" in result), result
+    return ran, result
 
 
+def gate_script(provider: str, project: BakedProject) -> str:
+    """The shell the generated CI runs to decide (GitHub) or to decide and check (GitLab)."""
+    if provider == "github":
+        workflow = yaml.safe_load(project.read(".github/workflows/ci.yml"))
+        steps = {step.get("name"): step for step in workflow["jobs"]["template"]["steps"]}
+        # The check itself runs only behind the gate.
+        assert steps["cruft check"]["if"] == "steps.reach.outputs.reachable == 'true'"
+        return str(steps[REACH_STEP]["run"])
+    job = yaml.safe_load(project.read(".gitlab-ci.yml"))["template"]
+    assert job["allow_failure"] is True
+    return "\n".join(job["script"])
+
+
+@pytest.mark.parametrize("provider", ["github", "gitlab"])
 def test_ci_runs_cruft_check_only_where_the_template_is_reachable(
-    tmp_path: Path, baker: Baker
+    tmp_path: Path, baker: Baker, provider: str
 ) -> None:
-    """The generated GitHub job's gate: skipped without .cruft.json, for a local path and
-    an unreachable URL (each saying why); on for a repository git can reach."""
-    workflow = yaml.safe_load(baker.bake().read(".github/workflows/ci.yml"))
-    steps = {step.get("name"): step for step in workflow["jobs"]["template"]["steps"]}
-    script = steps[REACH_STEP]["run"]
+    """The generated CI's gate: skipped without .cruft.json, for a local path and for an
+    unreachable URL, each saying why; `cruft check` runs for a repository git can reach."""
+    script = gate_script(provider, baker.bake(ci_provider=provider))
     env = hermetic_env(tmp_path / "home")
     reachable = tmp_path / "reachable-template"
     reachable.mkdir()
@@ -171,10 +204,8 @@ def test_ci_runs_cruft_check_only_where_the_template_is_reachable(
         "https://127.0.0.1:9/no-such/template.git": "not reachable",
     }
     for template, reason in cases.items():
-        decided = reachability(script, template, tmp_path, env)
-        assert decided.startswith("reachable=false"), f"{template}: {decided}"
-        assert reason in decided, f"{template}: expected {reason!r} in {decided!r}"
-    decided = reachability(script, f"file://{reachable}", tmp_path, env)
-    assert decided.startswith("reachable=true"), decided
-    # The check itself runs only behind the gate.
-    assert steps["cruft check"]["if"] == "steps.reach.outputs.reachable == 'true'"
+        ran, said = gate(provider, script, template, tmp_path, env)
+        assert not ran, f"{provider}, template {template}: cruft check ran\n{said}"
+        assert reason in said, f"{provider}, template {template}: expected {reason!r} in {said!r}"
+    ran, said = gate(provider, script, f"file://{reachable}", tmp_path, env)
+    assert ran, f"{provider}: a reachable template was skipped\n{said}"
