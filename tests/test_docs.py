@@ -27,6 +27,11 @@ TESTED_COMMANDS = {
     "cruft create --no-input path/to/this/template": "tests/test_docs.py::test_cruft_round_trip",
     "cruft check": "tests/test_docs.py::test_cruft_round_trip",
     "cruft diff --exit-code": "tests/test_docs.py::test_cruft_round_trip",
+    "cruft update --skip-apply-ask": "tests/test_cruft_update.py",
+    "make setup": "tests/test_cruft_update.py (in the updated project)",
+    "make lint": "tests/test_cruft_update.py (in the updated project)",
+    'git commit --all -m "Update from the template"': "tests/test_cruft_update.py",
+    "make docs": "tests/test_template_site.py (its site fixture runs it)",
 }
 
 
