@@ -118,6 +118,7 @@ GENERATED_BLOCKS = {
     ("docs/model-lifecycle.md", "*"): "tests/test_model_lifecycle.py::"
     "test_the_model_lifecycle_runbook_runs",
     ("docs/deploy.md", "*"): "tests/test_model_lifecycle.py::test_the_deploy_doc_check_runs",
+    ("docs/privacy.md", "*"): "tests/test_privacy.py::test_the_privacy_doc_commands_run",
 }
 HEADING = re.compile(r"^#+ (.+)$", re.MULTILINE)
 

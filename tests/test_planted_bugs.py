@@ -92,6 +92,13 @@ BUGS = [
         caught_by="test_a_swap_during_a_request_leaves_its_answer_to_the_version_that_took_it",
     ),
     Bug(
+        "privacy audit compares the training rows with themselves, not with the test rows",
+        "models/evaluate.py",
+        "    auc = privacy.audit(train_scores, test_scores)",
+        "    auc = privacy.audit(train_scores, train_scores)",
+        caught_by="test_an_over_fitted_model_trips_the_audit_and_the_default_model_does_not",
+    ),
+    Bug(
         "a stored file read without checking it against the manifest",
         "registry/store.py",
         "        if found != files[name]:\n            raise ChecksumError(",

@@ -202,8 +202,16 @@ class TrainConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class PrivacyConfig:
+    """The privacy audit (models/privacy.py): membership inference against the model."""
+
+    max_membership_auc: float = knob(0.6, at_least=0.5, at_most=1)
+
+
+@dataclasses.dataclass(frozen=True)
 class EvaluateConfig:
     threshold: float = knob(0.5, above=0, below=1)  # P(positive) at or above it: positive
+    privacy: PrivacyConfig = PrivacyConfig()
     metrics_path: str = project_path("reports/metrics.json")
     plots_dir: str = project_path("reports/plots")
 

@@ -77,4 +77,7 @@ def run(params: Params, root: Path = Path()) -> Trained:
     pipeline = train.fit(train_frame, params, contract)
     scores = evaluate.score(pipeline, test_frame, contract, params.evaluate.threshold)
     measured = evaluate.measure(scores, test_frame, contract)
+    measured.append(
+        evaluate.audit(pipeline, train_frame, scores, contract, params.evaluate.threshold)
+    )
     return Trained(params, contract, train_frame, test_frame, pipeline, scores, measured)

@@ -63,6 +63,8 @@ OUT_OF_RANGE: list[tuple[str, Any, str]] = [
     ("evaluate.threshold", 0, "a number above 0 and below 1"),
     ("evaluate.threshold", 1, "a number above 0 and below 1"),
     ("evaluate.threshold", 1.5, "a number above 0 and below 1"),
+    ("evaluate.privacy.max_membership_auc", 0.4, "a number from 0.5 to 1"),
+    ("evaluate.privacy.max_membership_auc", 1.1, "a number from 0.5 to 1"),
 ]
 
 # Knobs that are not numbers: a value of the wrong kind, and what the message expects.

@@ -86,7 +86,8 @@ def _refusal(tmp_path: Path, text: str) -> str:
         (
             _edited(AGE, "  age: {dtype: int, maximum: 3}"),
             "<file>.columns.age: unknown key(s) ['maximum']; expected some of "
-            "['categories', 'dtype', 'feature', 'format', 'max', 'min', 'nullable', 'unique']",
+            "['categories', 'dtype', 'feature', 'format', 'max', 'min', 'nullable', 'pii', "
+            "'unique']",
         ),
         (
             _edited(AGE, "  age: {dtype: integer}"),

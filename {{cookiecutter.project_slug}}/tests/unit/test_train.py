@@ -48,7 +48,8 @@ def test_train_then_evaluate_writes_one_model_metrics_and_plots(
     number = r"\d\.\d{4}"
     assert re.fullmatch(
         rf"evaluate: 15 test rows: accuracy {number}, roc_auc {number}, f1 {number}, "
-        rf"precision {number}, recall {number}, brier {number} -> "
+        rf"precision {number}, recall {number}, brier {number}, "
+        rf"privacy\.membership_auc {number} -> "
         rf"{re.escape(project.evaluate.metrics_path)}\n",
         capsys.readouterr().out,
     )
@@ -57,7 +58,10 @@ def test_train_then_evaluate_writes_one_model_metrics_and_plots(
     # Feature columns come from the contract: the id column (feature: false) is left out.
     assert list(pipeline.feature_names_in_) == ["age", "height", "colour", "member"]
     metrics = json.loads(Path(project.evaluate.metrics_path).read_text(encoding="utf-8"))
-    assert set(metrics) == {"accuracy", "roc_auc", "f1", "precision", "recall", "brier"}
+    assert set(metrics) == {
+        *("accuracy", "roc_auc", "f1", "precision", "recall", "brier"),
+        "privacy.membership_auc",
+    }
     assert all(0.0 <= value <= 1.0 for value in metrics.values())
     plots = Path(project.evaluate.plots_dir)
     assert sorted(path.name for path in plots.iterdir()) == [

@@ -4,7 +4,9 @@ Rows without a target cannot be learnt from or scored, so they are dropped first
 counted in the stage's output; every remaining value must satisfy the contract
 (``contracts/<name>.yaml``). A file that breaks it stops the pipeline here with one
 message naming the file, the column, the rule and a few offending lines, and no
-split is written, so nothing downstream runs on bad data.
+split is written, so nothing downstream runs on bad data. Personal data the contract
+does not declare stops it the same way (``data/pii.py``, docs/privacy.md); declared
+columns are dropped or hashed before the split.
 
 The split is stratified on the target with ``seed`` and ``data.test_size``, so both
 files keep the class balance (for a number target, its spread over quantile bins)
@@ -21,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from {{ cookiecutter.package_name }}.config import SKLEARN_PREFIX, DataConfig, Params
+from {{ cookiecutter.package_name }}.data import pii
 from {{ cookiecutter.package_name }}.data.contract import (
     Contract,
     ContractViolationError,
@@ -174,10 +177,17 @@ def validate(
     source: str,
     written: Callable[[], pd.DataFrame] | None = None,
 ) -> Split:
-    """The stage without its files: :func:`check` ``raw``, then :func:`split` it."""
+    """The stage without its files: :func:`check` ``raw``, then :func:`split` it.
+
+    Personal data comes first (:mod:`.pii`): a column that holds some without the
+    contract declaring it stops the stage; declared ones are dropped or hashed after
+    the contract's checks, so neither split holds them.
+    """
+    pii.check_undeclared(raw, contract, source)
     checked = check(raw, contract, source, written)
+    protected = pii.protect(checked.frame, contract)
     number = contract.target.task == "regression"
-    train, test = split(checked.frame, data.target, data.test_size, seed, source, number)
+    train, test = split(protected, data.target, data.test_size, seed, source, number)
     return Split(train, test, len(checked.frame), checked.unlabelled)
 
 

@@ -3,7 +3,9 @@
 Writes the metrics DVC compares between runs (``dvc metrics diff``): the metrics of
 the contract's task over the test rows, then each again per value of each slice column
 of the contract (``accuracy[region=north]``), and the plots
-(``models/plots.py``: the table DVC renders and a PNG each). Everything is computed
+(``models/plots.py``: the table DVC renders and a PNG each), with the privacy audit
+(``models/privacy.py``: ``privacy.membership_auc``, which stops the stage above
+``evaluate.privacy.max_membership_auc``). Everything is computed
 before anything is written, and each file is written atomically, so a failure leaves
 the previous reports intact.
 """
@@ -29,8 +31,13 @@ from {{ cookiecutter.package_name }}.data.contract import (
 )
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.io import write_text
-from {{ cookiecutter.package_name }}.models import plots
-from {{ cookiecutter.package_name }}.models.metrics import Metric, Scores, metric_table
+from {{ cookiecutter.package_name }}.models import plots, privacy
+from {{ cookiecutter.package_name }}.models.metrics import (
+    MEMBERSHIP_AUC,
+    Metric,
+    Scores,
+    metric_table,
+)
 
 MIN_SLICE_ROWS = 10  # a slice value with fewer test rows is too noisy to hold to a golden
 
@@ -154,6 +161,15 @@ def measure(scores: Scores, frame: pd.DataFrame, contract: Contract) -> list[Mea
     return measured
 
 
+def audit(
+    pipeline: Any, train: pd.DataFrame, test_scores: Scores, contract: Contract, threshold: float
+) -> Measured:
+    """The privacy audit (:mod:`.privacy`): membership inference, training rows against test."""
+    train_scores = score(pipeline, train, contract, threshold)
+    auc = privacy.audit(train_scores, test_scores)
+    return Measured(MEMBERSHIP_AUC, auc, len(train) + len(test_scores.actual))
+
+
 def metrics(measured: list[Measured]) -> dict[str, float]:
     """The reported numbers by name: the task's metrics in their order, then the slices'."""
     return {item.name: item.value for item in measured}
@@ -190,12 +206,18 @@ def load_model(path: Path) -> Any:
 def run(params: Params) -> None:
     contract = load_contract(params.data.contract, params.data.target)
     test = read_dataset(params.data.test_path, contract)
+    train = read_dataset(params.data.train_path, contract)
     pipeline = load_model(Path(params.train.model_path))
     scores = score(pipeline, test, contract, params.evaluate.threshold)
     measured = measure(scores, test, contract)
+    leak = audit(pipeline, train, scores, contract, params.evaluate.threshold)
+    # Checked before anything is written: a model that fails keeps the last reports.
+    limit = params.evaluate.privacy.max_membership_auc
+    privacy.check_limit(leak.value, limit, len(train), len(test))
+    measured.append(leak)
     results = write_reports(scores, measured, params)
     summary = ", ".join(f"{item.name} {item.value:.4f}" for item in measured if not item.slice)
-    sliced = len(results) - len(metric_table(contract.target))
+    sliced = len(results) - len(metric_table(contract.target)) - 1  # - 1: the audit
     if sliced:
         summary += f"; {sliced} more per value of slice column(s) {list(contract.slices)}"
     print(f"evaluate: {len(test)} test rows: {summary} -> {params.evaluate.metrics_path}")

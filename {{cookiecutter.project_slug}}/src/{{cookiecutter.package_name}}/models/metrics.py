@@ -11,7 +11,8 @@ kept, so a team tunes it in that file). A new metric is a new row here, then
 - multiclass: accuracy, balanced accuracy, macro F1, log loss, and the recall of each
   class (``recall_<class>``), so a model that gives up on one class shows it;
 - regression: RMSE, MAE, R², and MAPE when the contract's target is positive (its
-  ``min`` above 0), where a relative error means something.
+  ``min`` above 0), where a relative error means something;
+- every task: ``privacy.membership_auc``, the privacy audit's (``models/privacy.py``).
 """
 
 from __future__ import annotations
@@ -204,6 +205,20 @@ REGRESSION: tuple[Metric, ...] = (
     Metric("r2", "higher", 0.02, _r2),
 )
 MAPE = Metric("mape", "lower", 0.02, _mape, relative=True)
+
+
+def _from_both_splits(scores: Scores) -> float:
+    raise TypeError(
+        "privacy.membership_auc compares the training rows with the test rows: "
+        "models/privacy.py computes it from both, not from one split's scores"
+    )
+
+
+# The privacy audit (models/privacy.py), reported beside the task's metrics for every
+# task: lower is better (0.5 = no leak). Not in metric_table, so the promotion gate does
+# not compare it between versions (a noisy AUC would refuse a version for noise); the
+# pipeline holds it to evaluate.privacy.max_membership_auc instead.
+MEMBERSHIP_AUC = Metric("privacy.membership_auc", "lower", 0.05, _from_both_splits)
 
 
 def class_recall_name(label: Any) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from {{ cookiecutter.package_name }}.models.evaluate import MIN_SLICE_ROWS
-from {{ cookiecutter.package_name }}.models.metrics import metric_table
+from {{ cookiecutter.package_name }}.models.metrics import MEMBERSHIP_AUC, metric_table
 from {{ cookiecutter.package_name }}.registry.gate import target_rule
 
 FEW_SLICE_ROWS = 30  # a slice value measured on fewer test rows is flagged as noisy
@@ -92,7 +92,8 @@ def _data(metadata: Mapping[str, Any]) -> list[str]:
 
 
 def _metrics(metadata: Mapping[str, Any]) -> list[str]:
-    directions = {metric.name: metric.direction for metric in metric_table(target_rule(metadata))}
+    reported = (*metric_table(target_rule(metadata)), MEMBERSHIP_AUC)  # and the privacy audit
+    directions = {metric.name: metric.direction for metric in reported}
     goldens = metadata["goldens"]
     rows = []
     for name, value in metadata["metrics"].items():

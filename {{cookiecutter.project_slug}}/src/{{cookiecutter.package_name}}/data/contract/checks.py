@@ -44,6 +44,7 @@ def _column_schema(rule: ColumnRule) -> pa.Column:
         checks=checks,
         nullable=rule.nullable,
         unique=rule.unique,
+        required=rule.pii != "drop",  # validate drops it before the split (data/pii.py)
     )
 
 

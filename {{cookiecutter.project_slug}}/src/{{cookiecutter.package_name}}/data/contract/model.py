@@ -25,8 +25,12 @@ from {{ cookiecutter.package_name }}.io import read_yaml
 ColumnType = Literal["float", "int", "category", "bool", "datetime", "text"]
 Label = int | str | bool
 COLUMN_KEYS = frozenset(
-    {"dtype", "min", "max", "nullable", "categories", "unique", "feature", "format"}
+    {"dtype", "min", "max", "nullable", "categories", "unique", "feature", "format", "pii"}
 )
+# ``pii:`` of a column holding personal data (docs/privacy.md): ``drop`` it before the
+# split, ``hash`` it (HMAC-SHA256, salt from the environment), or ``none``: reviewed, and
+# not personal although the PII scan (data/pii.py) flags it.
+Pii = Literal["drop", "hash", "none"]
 Task = Literal["binary", "multiclass", "regression"]
 # Which keys of ``target:`` set which task: the task is read from the keys present.
 TARGET_KEYS: dict[Task, frozenset[str]] = {
@@ -60,6 +64,7 @@ class ColumnRule:
     date_format: str | None = None
     earliest: dt.datetime | None = None
     latest: dt.datetime | None = None
+    pii: Pii | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -198,7 +203,19 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
         f"expected one of {list(get_args(ColumnType))}, found {quote(dtype)}",
     )
     categories = raw.get("categories")
-    feature = _flag(raw, "feature", dtype != "text", where)
+    pii = _parse_pii(raw.get("pii"), dtype, where)
+    personal = pii in ("drop", "hash")
+    feature = _flag(raw, "feature", dtype != "text" and not personal, where)
+    _require(
+        not (personal and feature),
+        f"{where}.feature",
+        f"a column declared pii: {pii} is never learned from: expected false",
+    )
+    _require(
+        pii != "hash" or raw.get("categories") is None,
+        f"{where}.categories",
+        "a hashed column (pii: hash) has no categories: its values become hashes",
+    )
     if dtype != "category":
         _require(categories is None, f"{where}.categories", f"only for dtype category, not {dtype}")
     elif feature or categories is not None:
@@ -257,7 +274,25 @@ def _parse_column(name: str, raw: Any, where: str) -> ColumnRule:
         date_format=date_format,
         earliest=earliest,
         latest=latest,
+        pii=pii,
     )
+
+
+def _parse_pii(value: Any, dtype: str, where: str) -> Pii | None:
+    if value is None:
+        return None
+    _require(
+        value in get_args(Pii),
+        f"{where}.pii",
+        f"expected one of {list(get_args(Pii))}, found {quote(value)}",
+    )
+    _require(
+        value != "hash" or dtype in ("text", "category"),
+        f"{where}.pii",
+        f"pii: hash turns values into text: expected dtype text or category, found {dtype}",
+    )
+    pii: Pii = value
+    return pii
 
 
 TARGET_FORMS = (
