@@ -118,7 +118,14 @@ GENERATED_BLOCKS = {
     ("docs/model-lifecycle.md", "*"): "tests/test_model_lifecycle.py::"
     "test_the_model_lifecycle_runbook_runs",
     ("docs/deploy.md", "*"): "tests/test_model_lifecycle.py::test_the_deploy_doc_check_runs",
+    ("docs/cost.md", "*"): "tests/test_infra.py::test_the_cost_doc_command_runs",
+    ("docs/onboarding.md", "*"): "tests/test_docs_site.py::"
+    "test_onboarding_then_runbooks_in_a_fresh_clone",
+    ("docs/runbooks.md", "*"): "tests/test_docs_site.py::"
+    "test_onboarding_then_runbooks_in_a_fresh_clone",
     ("docs/privacy.md", "*"): "tests/test_privacy.py::test_the_privacy_doc_commands_run",
+    ("docs/monitoring.md", "*"): "tests/test_monitoring.py::"
+    "test_the_monitoring_doc_runs_and_a_drifted_batch_alerts",
 }
 HEADING = re.compile(r"^#+ (.+)$", re.MULTILINE)
 

@@ -238,9 +238,32 @@ KNOWN_KINDS = frozenset(
         "PodDisruptionBudget",
         "NetworkPolicy",
         "ConfigMap",
+        "CronJob",
+        "Job",
     }
 )
 POD_SPEC = ("spec", "template", "spec")
+# Where each kind keeps its templates, the pod template last: labels (includeTemplates)
+# reach each one's metadata and images the pod's containers, as kustomize's built-in
+# field specs do.
+TEMPLATES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Deployment": (("spec", "template"),),
+    "Job": (("spec", "template"),),
+    "CronJob": (("spec", "jobTemplate"), ("spec", "jobTemplate", "spec", "template")),
+}
+
+
+def templates(resource: Resource) -> list[Manifest]:
+    """The templates of a Deployment, Job or CronJob (created if absent), the pod's last."""
+    found = []
+    for path in TEMPLATES.get(resource.kind, ()):
+        node = resource.manifest
+        for key in path:
+            node = node.setdefault(key, {})
+        found.append(node)
+    return found
+
+
 # The lists a strategic-merge patch merges element by element, by their merge key (the
 # Kubernetes API's patchMergeKey); a list anywhere else is refused, not guessed.
 MERGE_KEYS: dict[tuple[str, ...], str] = {
@@ -350,8 +373,7 @@ def apply_labels(resources: list[Resource], entry: object, where: str) -> None:
     for resource in resources:
         metadata = resource.manifest.setdefault("metadata", {})
         metadata["labels"] = {**(metadata.get("labels") or {}), **pairs}
-        if entry.get("includeTemplates") and resource.kind == "Deployment":
-            template = resource.manifest.setdefault("spec", {}).setdefault("template", {})
+        for template in templates(resource) if entry.get("includeTemplates") else []:
             template_metadata = template.setdefault("metadata", {})
             template_metadata["labels"] = {**(template_metadata.get("labels") or {}), **pairs}
 
@@ -374,9 +396,10 @@ def apply_image(resources: list[Resource], entry: object, where: str) -> None:
     if "newTag" in entry and "digest" in entry:
         raise RenderError(f"{where}: newTag with digest not implemented by {PROGRAM}'s renderer")
     for resource in resources:
-        if resource.kind != "Deployment":
+        found = templates(resource)
+        if not found:
             continue
-        pod = resource.manifest.get("spec", {}).get("template", {}).get("spec", {})
+        pod = found[-1].get("spec", {})
         for container in [*pod.get("initContainers", []), *pod.get("containers", [])]:
             name, suffix = split_image(str(container.get("image", "")))
             if name != entry.get("name"):

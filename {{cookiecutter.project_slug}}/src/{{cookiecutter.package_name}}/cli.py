@@ -157,7 +157,13 @@ def serve(args: argparse.Namespace) -> int:
     from {{ cookiecutter.package_name }}.serving import server
 
     return server.run(
-        registry_url(args.registry), args.env, args.host, args.port, args.poll_interval
+        registry_url(args.registry),
+        args.env,
+        args.host,
+        args.port,
+        args.poll_interval,
+        args.record,
+        args.record_rate,
     )
 
 
@@ -177,6 +183,50 @@ def serve_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=5.0,
         help="seconds between two reads of the alias (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        metavar="FOLDER",
+        help="keep a sample of the records scored in FOLDER/<version>/ for `monitor` "
+        "(feature columns only; default: off)",
+    )
+    parser.add_argument(
+        "--record-rate",
+        type=float,
+        default=0.05,
+        help="the share of records kept with --record, above 0 and at most 1 (default: %(default)s)",
+    )
+    registry_option(parser)
+
+
+def monitor(args: argparse.Namespace) -> int:
+    params = load_params(args.params)
+    from {{ cookiecutter.package_name }}.monitoring import run
+
+    env = args.env or current_environment()
+    url = registry_url(args.registry)
+    return run.run(url, env, args.version, args.batch, args.out, params.monitoring)
+
+
+def monitor_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "batch", type=Path, help="the batch: a CSV or Parquet file, or a folder of them"
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--env",
+        choices=ENVIRONMENTS,
+        help="compare with the version this environment's alias holds "
+        "(default: ${{ cookiecutter.package_name.upper() }}_ENV, else dev)",
+    )
+    which.add_argument("--version", help="compare with this version instead")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports/monitoring"),
+        help="folder of drift.json, drift.md and drift.html (default: %(default)s)",
     )
     registry_option(parser)
 
@@ -297,6 +347,18 @@ COMMANDS: tuple[Command, ...] = (
         "fails to load or verify is refused and the old one keeps serving.",
         serve,
         serve_arguments,
+    ),
+    Command(
+        "monitor",
+        "compare a batch with the serving version's training data; exit 1 on drift",
+        "Check the batch (a CSV or Parquet file, or a folder of them) against the contract "
+        "of the version an environment's alias holds, score it, and compare each feature "
+        "and the predictions with the version's reference profile in one streaming pass: "
+        "PSI, Kolmogorov-Smirnov or chi-square, missing rates, unseen categories "
+        "(thresholds: params.yaml monitoring:). Write drift.json, drift.md and drift.html "
+        "to --out; exit 1 on an alert, naming each feature and what moved.",
+        monitor,
+        monitor_arguments,
     ),
     Command(
         "golden-update",

@@ -44,9 +44,16 @@ ALLOWED: dict[str, frozenset[str]] = {
     "golden": frozenset({"config", "data", "errors", "features", "io", "models", "pipeline"}),
     # After training: the reference profile monitoring compares batches against ...
     "monitoring": frozenset({"config", "data", "errors", "io", "monitoring"}),
+    # ``monitor``: a batch checked and scored as serving does, against a registry version.
+    "monitoring.run": frozenset(
+        {"config", "data", "errors", "io", "monitoring", "registry", "serving"}
+    ),
     # ... the registry that keeps each version with it, and serving that follows an alias.
     "registry": frozenset({"config", "data", "errors", "io", "models", "monitoring", "registry"}),
-    "serving": frozenset({"", "config", "data", "errors", "io", "models", "registry", "serving"}),
+    # Serving may record live inputs for monitoring (monitoring.sample).
+    "serving": frozenset(
+        {"", "config", "data", "errors", "io", "models", "monitoring", "registry", "serving"}
+    ),
     # The command line answers --help at once: at the top only the config and errors.
     "cli": frozenset({"", "config", "errors"}),
 }

@@ -76,13 +76,24 @@ def frequencies(values: pd.Series) -> dict[str, float]:
     return {str(key): float(counts[key]) / len(present) for key in sorted(counts.index)}
 
 
-def _numbers(column: pd.Series, rule: ColumnRule) -> np.ndarray[Any, np.dtype[np.float64]]:
-    present = column.dropna()
-    if rule.dtype == "datetime":  # seconds since 1970, UTC
-        since = pd.to_datetime(present, utc=True) - pd.Timestamp(0, tz="UTC")
-        present = since / pd.Timedelta(seconds=1)  # whatever unit pandas stores them in
-    values: np.ndarray[Any, np.dtype[np.float64]] = np.sort(present.to_numpy(dtype="float64"))
+def as_numbers(column: pd.Series, rule: ColumnRule) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """A number or date column as floats in row order, a missing value as ``NaN``.
+
+    A date is its seconds since 1970 (UTC), the unit its bins are kept in.
+    """
+    if rule.dtype == "datetime":
+        since = pd.to_datetime(column, utc=True) - pd.Timestamp(0, tz="UTC")
+        column = since / pd.Timedelta(seconds=1)  # whatever unit pandas stores them in
+    values: np.ndarray[Any, np.dtype[np.float64]] = pd.to_numeric(column).to_numpy(
+        dtype="float64", na_value=np.nan
+    )
     return values
+
+
+def _numbers(column: pd.Series, rule: ColumnRule) -> np.ndarray[Any, np.dtype[np.float64]]:
+    values = as_numbers(column, rule)
+    present: np.ndarray[Any, np.dtype[np.float64]] = np.sort(values[~np.isnan(values)])
+    return present
 
 
 def feature_profile(column: pd.Series, rule: ColumnRule) -> dict[str, Any]:
