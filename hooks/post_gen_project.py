@@ -38,7 +38,7 @@ def paths_to_remove(answers: Mapping[str, str]) -> list[str]:
     if answers["ci_provider"] != "github":
         remove.append(".github")
     if answers["ci_provider"] != "gitlab":
-        remove.append(".gitlab-ci.yml")
+        remove.extend([".gitlab-ci.yml", ".gitlab"])
     return remove
 
 

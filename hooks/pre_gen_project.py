@@ -79,6 +79,24 @@ DEPENDENCY_IMPORT_NAMES = frozenset(
     win32traceutil win32transaction win32ts win32ui win32uiole win32verstamp win32wnet
     winerror winioctlcon winnt winperf winxpgui winxptheme
     """.split()  # noqa: SIM905
+    # The docs site (mkdocs-material, mkdocstrings), notebooks (ipykernel, nbclient,
+    # nbstripout) and the `lab` group (jupyterlab), with the names they install.
+    + """
+    appnope argon2 argon2_cffi argon2_cffi_bindings arrow asttokens async_lru babel backrefs
+    beautifulsoup4 bleach bs4 comm debugpy defusedxml executing fastjsonschema fqdn
+    ghp_import griffe griffelib ipykernel ipykernel_launcher ipython ipython_pygments_lexers
+    isoduration jedi jinja2 json5 jsonpointer jupyter jupyter_builder jupyter_client
+    jupyter_core jupyter_events jupyter_lsp jupyter_server jupyter_server_terminals
+    jupyterlab jupyterlab_pygments jupyterlab_server markdown markupsafe material materialx
+    matplotlib_inline mergedeep mistune mkdocs mkdocs_autorefs mkdocs_get_deps
+    mkdocs_material mkdocs_material_extensions mkdocstrings mkdocstrings_handlers
+    mkdocstrings_python nbclient nbconvert nbformat nbstripout nest_asyncio2 notebook_shim
+    overrides paginate pandocfilters parso pexpect ptyprocess pure_eval pymdown_extensions
+    pymdownx python_json_logger pythonjsonlogger pywinpty pyyaml_env_tag pyzmq
+    rfc3339_validator rfc3986_validator rfc3987_syntax send2trash soupsieve stack_data
+    terminado tinycss2 tornado traitlets uri_template watchdog webcolors webencodings
+    websocket websocket_client winpty yaml_env_tag zmq
+    """.split()  # noqa: SIM905
 )
 # Names that clash with the project layout or common tooling.
 RESERVED_NAMES = frozenset({"test", "tests", "src", "docs", "data", "models", "setup", "site"})

@@ -376,6 +376,16 @@ DIFFERENT_IMPORT_NAMES: dict[str, set[str]] = {
     "ruamel-yaml": {"ruamel"},
     "scikit-learn": {"sklearn"},
     "zc-lockfile": {"zc"},
+    # The docs site and the notebooks (issue 13).
+    "griffelib": {"griffe"},
+    "ipykernel": {"ipykernel_launcher"},
+    "jupyter-core": {"jupyter"},
+    "mkdocs-material": {"material"},
+    "mkdocs-material-extensions": {"materialx"},
+    "mkdocstrings-python": {"mkdocstrings_handlers"},
+    "pymdown-extensions": {"pymdownx"},
+    "pyyaml-env-tag": {"yaml_env_tag"},
+    "pyzmq": {"zmq"},
 }
 
 

@@ -82,6 +82,10 @@ OPTION_FILES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# GitLab's merge-request template and CODEOWNERS (GitHub's are in .github/).
+OPTION_FILES["ci_provider"]["gitlab"] += (".gitlab",)
+
+
 def template_files() -> list[str]:
     return sorted(
         path.relative_to(TEMPLATE_TREE).as_posix()
