@@ -30,6 +30,8 @@ PACKAGE_HEADER = "\n[[package]]\n"
 GOLDEN_DIR = "tests/golden"
 GOLDEN_EXAMPLES = f"{GOLDEN_DIR}/examples"
 GOLDEN_FILES = ("metrics.json", "inputs.csv", "predictions.json")
+# The clouds with Terraform under infra/terraform/<cloud>/.
+CLOUDS = ("aws", "gcp", "azure")
 
 
 def paths_to_remove(answers: Mapping[str, str]) -> list[str]:
@@ -38,7 +40,9 @@ def paths_to_remove(answers: Mapping[str, str]) -> list[str]:
     if answers["ci_provider"] != "github":
         remove.append(".github")
     if answers["ci_provider"] != "gitlab":
-        remove.extend([".gitlab-ci.yml", ".gitlab"])
+        remove.extend([".gitlab-ci.yml", ".gitlab", "renovate.json"])
+    # The chosen cloud's Terraform only; none: only the Kubernetes part of infra/.
+    remove += [f"infra/terraform/{cloud}" for cloud in CLOUDS if cloud != answers["cloud_provider"]]
     return remove
 
 
@@ -101,6 +105,9 @@ def prune(project: Path, answers: Mapping[str, str]) -> None:
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+    terraform = project / "infra" / "terraform"
+    if terraform.is_dir() and not any(terraform.iterdir()):
+        terraform.rmdir()  # cloud_provider=none: no Terraform at all
 
 
 # cruft writes .cruft.json after cookiecutter's generation, so after this hook's initial

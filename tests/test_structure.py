@@ -79,7 +79,14 @@ OPTION_FILES: dict[str, dict[str, tuple[str, ...]]] = {
     "ci_provider": {
         choice: (path.split("/")[0],) if path else () for choice, path in CI_FILES.items()
     },
+    # Each cloud's Terraform (issue 11); none keeps only infra/k8s/.
+    "cloud_provider": {
+        cloud: (f"infra/terraform/{cloud}",) if plugin else ()
+        for cloud, plugin in CLOUD_PLUGINS.items()
+    },
 }
+# Renovate keeps a GitLab project's dependencies current (Dependabot is in .github/).
+OPTION_FILES["ci_provider"]["gitlab"] += ("renovate.json",)
 
 
 # GitLab's merge-request template and CODEOWNERS (GitHub's are in .github/).

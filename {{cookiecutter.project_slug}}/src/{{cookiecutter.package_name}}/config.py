@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import types
 import typing
 from pathlib import Path
@@ -217,12 +218,34 @@ class EvaluateConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class MonitoringConfig:
+    """When ``monitor`` alerts on a batch (monitoring/drift.py; docs/monitoring.md)."""
+
+    psi: float = knob(0.2, above=0)  # a PSI at or above it: the feature drifted
+    p_value: float = knob(0.01, above=0, below=1)  # for a whole report (Bonferroni)
+    missing_rate_change: float = knob(0.1, above=0, at_most=1)
+    new_category_share: float = knob(0.01, above=0, at_most=1)
+    chunk_rows: int = knob(100_000, at_least=1)  # rows read and counted at a time
+    prediction_rows: int = knob(100_000, at_least=1)  # rows scored: a uniform sample
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingJobConfig:
+    """What the training Job requests in the cluster (tools/training_job.py writes it)."""
+
+    cpu: float = knob(2.0, above=0, at_most=64)  # cores, requested and the limit
+    memory_gib: float = knob(4.0, above=0, at_most=512)  # GiB, requested and the limit
+
+
+@dataclasses.dataclass(frozen=True)
 class Params:
     seed: int = knob(42, at_least=0, at_most=MAX_SEED)
     data: DataConfig = DataConfig()
     features: FeaturesConfig = FeaturesConfig()
     train: TrainConfig = TrainConfig()
     evaluate: EvaluateConfig = EvaluateConfig()
+    monitoring: MonitoringConfig = MonitoringConfig()
+    training_job: TrainingJobConfig = TrainingJobConfig()
 
 
 def _optional(kind: Any) -> Any | None:
@@ -399,8 +422,9 @@ def current_environment() -> Environment:
 
 def registry_url(given: str | None = None) -> str:
     """The model registry's URL: ``given`` (``--registry``), else ``{{ cookiecutter.package_name.upper() }}_REGISTRY``,
-    else the folder ``registry/`` of the project."""
-    url = given or os.environ.get(REGISTRY_VARIABLE) or DEFAULT_REGISTRY
+    else the active environment's settings file's ``registry``, else the folder
+    ``registry/`` of the project."""
+    url = given or os.environ.get(REGISTRY_VARIABLE) or load_settings().registry or DEFAULT_REGISTRY
     if not url.strip():
         raise ConfigError(f"{REGISTRY_VARIABLE}: expected a folder or a URL, found an empty value")
     return url
@@ -408,3 +432,60 @@ def registry_url(given: str | None = None) -> str:
 
 def as_dict(params: Params) -> dict[str, Any]:
     return dataclasses.asdict(params)
+
+
+# --- Settings per environment (issue 11) ------------------------------------------------
+# settings/<env>.yaml holds what differs between dev, test, uat and live and is not a
+# secret; the active file is the one {{ cookiecutter.package_name.upper() }}_ENV names. Secrets come only from the
+# environment (the platform's secret store injects them), never from a file in git: a key
+# that looks like one, or a URL that carries a password, is refused, naming the file.
+SETTINGS_DIR = Path("settings")
+SECRET_KEY = re.compile(
+    r"pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|"
+    r"connection[_-]?string",
+    re.IGNORECASE,
+)
+URL_WITH_PASSWORD = re.compile(r"://[^/@\s]*:[^/@\s]*@")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """One environment's settings: ``registry`` null means the variable or the default."""
+
+    registry: str | None = None
+
+
+def _refuse_secrets(raw: Any, where: str) -> None:
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            if SECRET_KEY.search(str(key)):
+                raise ConfigError(
+                    f"{where}.{key}: expected no secret in a settings file (git keeps it), found "
+                    f"the key {quote(key)}; set it in the environment instead "
+                    "(docs/environments-and-security.md)"
+                )
+            _refuse_secrets(value, f"{where}.{key}")
+    elif isinstance(raw, str) and URL_WITH_PASSWORD.search(raw):
+        raise ConfigError(
+            f"{where}: expected a URL without a password (a secret, git keeps it), found one "
+            "with user:password@; set the credentials in the environment instead"
+        )
+
+
+def load_settings(environment: Environment | None = None, folder: Path = SETTINGS_DIR) -> Settings:
+    """``folder/<environment>.yaml`` checked (the active environment by default).
+
+    No file: the defaults (a project without a settings folder keeps working).
+    """
+    chosen = environment or current_environment()
+    path = folder / f"{chosen}.yaml"
+    if not path.is_file():
+        return Settings()
+    raw = read_yaml(path, ConfigError, "settings file not found", "a settings file")
+    _refuse_secrets(raw, str(path))
+    settings: Settings = _build(Settings, raw or {}, str(path), folder.resolve())
+    if settings.registry is not None and not settings.registry.strip():
+        raise ConfigError(
+            f"{path}.registry: expected a folder, a URL or null, found an empty value"
+        )
+    return settings

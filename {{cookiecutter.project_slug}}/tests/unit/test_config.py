@@ -32,6 +32,10 @@ from tests.conftest import PROJECT_ROOT
 
 # Every number knob with a value outside its range, and the words of that range.
 OUT_OF_RANGE: list[tuple[str, Any, str]] = [
+    ("training_job.cpu", 0, "a number above 0 and at most 64"),
+    ("training_job.cpu", 65, "a number above 0 and at most 64"),
+    ("training_job.memory_gib", 0, "a number above 0 and at most 512"),
+    ("training_job.memory_gib", 513, "a number above 0 and at most 512"),
     ("seed", -1, "an integer from 0 to 4,294,967,295"),
     ("seed", 2**32, "an integer from 0 to 4,294,967,295"),
     ("data.test_size", 0, "a number above 0 and below 1"),
@@ -65,6 +69,13 @@ OUT_OF_RANGE: list[tuple[str, Any, str]] = [
     ("evaluate.threshold", 1.5, "a number above 0 and below 1"),
     ("evaluate.privacy.max_membership_auc", 0.4, "a number from 0.5 to 1"),
     ("evaluate.privacy.max_membership_auc", 1.1, "a number from 0.5 to 1"),
+    ("monitoring.psi", 0, "a number above 0"),
+    ("monitoring.p_value", 0, "a number above 0 and below 1"),
+    ("monitoring.p_value", 1, "a number above 0 and below 1"),
+    ("monitoring.missing_rate_change", 0, "a number above 0 and at most 1"),
+    ("monitoring.new_category_share", 1.5, "a number above 0 and at most 1"),
+    ("monitoring.chunk_rows", 0, "an integer of at least 1"),
+    ("monitoring.prediction_rows", 0, "an integer of at least 1"),
 ]
 
 # Knobs that are not numbers: a value of the wrong kind, and what the message expects.
