@@ -7,8 +7,9 @@ resource "aws_budgets_budget" "environment" {
   limit_unit   = "USD"
   time_unit    = "MONTHLY"
   cost_filter {
-    name   = "TagKeyValue"
-    values = ["user:project$${var.project}", "user:environment$${var.environment}"]
+    name = "TagKeyValue"
+    # "user:<tag>$<value>": the tags are cost allocation tags once activated.
+    values = [join("$", ["user:project", var.project]), join("$", ["user:environment", var.environment])]
   }
   notification {
     comparison_operator        = "GREATER_THAN"

@@ -5,8 +5,12 @@ resource "azurerm_consumption_budget_resource_group" "environment" {
   resource_group_id = azurerm_resource_group.environment.id
   amount            = var.monthly_budget
   time_grain        = "Monthly"
+  # Budgets start on the first of a month: this month's, when created.
   time_period {
-    start_date = "2026-01-01T00:00:00Z"
+    start_date = formatdate("YYYY-MM-01'T'00:00:00Z", timestamp())
+  }
+  lifecycle {
+    ignore_changes = [time_period]
   }
   notification {
     operator       = "GreaterThan"
