@@ -229,9 +229,9 @@ def test_the_conventions_page_says_what_make_check_runs() -> None:
     """The table of docs/conventions.md names each part of `make check`, in order."""
     project = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
     makefile = (project / "Makefile").read_text(encoding="utf-8")
-    parts = re.search(r"^check: ([\w ]+)##", makefile, re.MULTILINE)
+    parts = re.search(r"^check: ([\w -]+)##", makefile, re.MULTILINE)
     assert parts, "no `check:` target in the generated Makefile"
     page = (project / "docs" / "conventions.md").read_text(encoding="utf-8")
     table = page.split("## `make check`: the one gate", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\| `make (\w+)` \| .+ \| (\d+) s \|$", table, re.MULTILINE)
+    rows = re.findall(r"^\| `make ([\w-]+)` \| .+ \| (\d+) s \|$", table, re.MULTILINE)
     assert [name for name, _ in rows] == parts.group(1).split()
