@@ -104,6 +104,14 @@ BUGS = [
         "        if found != files[name]:\n            raise ChecksumError(",
         "        if False:\n            raise ChecksumError(",
     ),
+    # Monitoring: a drift statistic whose sign flips stops every PSI alert, silently.
+    Bug(
+        "PSI's log ratio upside down: every shift scores below zero",
+        "monitoring/drift.py",
+        "return float(np.sum((actual - expected) * np.log(actual / expected)))",
+        "return float(np.sum((actual - expected) * np.log(expected / actual)))",
+        caught_by="test_the_statistics_are_finite_and_never_negative",
+    ),
 ]
 # Per task: bugs that only a multiclass or a regression model can have, each caught in
 # the project generated with that task's example (wine, diabetes).
