@@ -181,7 +181,7 @@ def test_onboarding_then_runbooks_in_a_fresh_clone(project: BakedProject, tmp_pa
         env={**project.env, "REPOSITORY": str(origin)},
         capture_output=True,
         text=True,
-        timeout=1800,
+        timeout=3600,  # three test runs (make test, make check, goldens) on 2 cores
         check=False,
     )
     output = result.stdout
