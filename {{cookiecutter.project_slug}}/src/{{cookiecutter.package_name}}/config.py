@@ -226,7 +226,7 @@ class MonitoringConfig:
     missing_rate_change: float = knob(0.1, above=0, at_most=1)
     new_category_share: float = knob(0.01, above=0, at_most=1)
     chunk_rows: int = knob(100_000, at_least=1)  # rows read and counted at a time
-    prediction_rows: int = knob(100_000, at_least=1)  # rows scored: a uniform sample
+    prediction_rows: int = knob(50_000, at_least=1)  # rows scored: a uniform sample
 
 
 @dataclasses.dataclass(frozen=True)
