@@ -38,7 +38,7 @@ DEPENDENCY_IMPORT_NAMES = frozenset(
     adlfs aiobotocore aiohappyeyeballs aiohttp aiohttp_retry aioitertools aiosignal amqp
     annotated_doc annotated_types antlr4 antlr4_python3_runtime anyio appdirs argcomplete
     ast_serialize asyncssh atpublic attr attrs azure azure_core azure_identity
-    azure_storage_blob billiard botocore celery certifi cffi cfgv charset_normalizer click
+    azure_storage_blob billiard botocore celery certifi cffi cfgv charset_normalizer cli click
     click_didyoumean click_plugins click_repl cloudpickle colorama configobj contourpy
     coverage cryptography cycler dateutil decorator detect_secrets dictdiffer diskcache
     distlib distro dotenv dpath dulwich dvc dvc_azure dvc_data dvc_gs dvc_http dvc_objects
@@ -58,7 +58,7 @@ DEPENDENCY_IMPORT_NAMES = frozenset(
     propcache proto proto_plus protobuf psutil public py pyarrow pyasn1 pyasn1_modules
     pycparser pydantic pydantic_core pydantic_settings pydevd_plugins pydot pygit2 pygments
     pygtrie pyjwt pylab pyparsing pytest pytest_cov pytest_xdist python_dateutil
-    python_discovery python_dotenv pywin32 pyyaml pyyaml_ft referencing regex requests
+    python_discovery python_dotenv python_hcl2 pywin32 pyyaml pyyaml_ft referencing regex requests
     requests_oauthlib rich rpds rpds_py ruamel ruamel_yaml ruff s3fs scikit_learn scipy
     scmrepo semver setproctitle setuptools shortuuid shtab six sklearn smmap
     sortedcontainers sqltrie starlette tabulate textual threadpoolctl tomlkit tqdm typeguard

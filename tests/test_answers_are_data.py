@@ -367,7 +367,7 @@ DIFFERENT_IMPORT_NAMES: dict[str, set[str]] = {
     "pyjwt": {"jwt"},
     "pytest": {"py"},
     "python-dateutil": {"dateutil"},
-    "python-hcl2": {"hcl2"},
+    "python-hcl2": {"hcl2", "cli"},
     "pytest-xdist": {"xdist"},
     "python-dotenv": {"dotenv"},
     "pywin32": {"pythoncom", "pythonwin", "pywintypes", "win32", "win32api", "win32com"},
