@@ -12,17 +12,12 @@ what moved (an error is exit 2, as for every command).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from {{ cookiecutter.package_name }}.config import MonitoringConfig
-from {{ cookiecutter.package_name }}.data.contract import Contract, validate_frame
 from {{ cookiecutter.package_name }}.errors import InputError
 from {{ cookiecutter.package_name }}.monitoring import report as reports
 from {{ cookiecutter.package_name }}.monitoring.monitor import (
@@ -33,7 +28,6 @@ from {{ cookiecutter.package_name }}.monitoring.monitor import (
     rows_in,
 )
 from {{ cookiecutter.package_name }}.registry import Registry
-from {{ cookiecutter.package_name }}.serving import batch as scoring
 from {{ cookiecutter.package_name }}.serving.batch import chunks
 from {{ cookiecutter.package_name }}.serving.follower import Served, load_version
 
@@ -65,31 +59,6 @@ def reference_of(registry: Registry, version: str) -> dict[str, Any]:
     return reference
 
 
-def rows_of(source: Path, contract: Contract, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    """The checked rows of one batch file, ``chunk_rows`` at a time, in bounded memory.
-
-    A CSV file is read by ``serving.batch.chunks``; a Parquet file as that function
-    reads it, but with pyarrow's ``pre_buffer`` off: on, it keeps every row group read
-    until the file is closed, so memory grew with the file (430 MiB kept after 1.5
-    million rows of 30 numbers); off, a row group is freed once read. The conversion
-    to the contract's view of a CSV file, the checks and the row numbers in messages
-    are ``serving.batch``'s own.
-    """
-    if source.suffix.lower() != ".parquet" or not source.is_file():
-        yield from chunks(source, contract, chunk_rows)
-        return
-    try:
-        parquet = pq.ParquetFile(source, pre_buffer=False)
-    except (OSError, pa.ArrowException) as error:
-        raise InputError(f"{source}: not a readable Parquet file ({error})") from error
-    start = 0
-    for part in parquet.iter_batches(batch_size=chunk_rows):
-        frame = scoring._as_read_from_csv(part.to_pandas(), contract)
-        frame.index = pd.RangeIndex(start, start + len(frame))
-        start += len(frame)
-        yield validate_frame(frame, contract, source, locator=scoring.ParquetRows(), labelled=False)
-
-
 def monitor(
     served: Served, reference: dict[str, Any], batch: Path, limits: MonitoringConfig
 ) -> Report:
@@ -105,7 +74,7 @@ def monitor(
     rate = min(1.0, limits.prediction_rows / max(sum(rows_in(path) for path in files), 1))
     draw = np.random.default_rng(SAMPLE_SEED)
     for path in files:
-        for chunk in rows_of(path, for_file(served.contract, path), limits.chunk_rows):
+        for chunk in chunks(path, for_file(served.contract, path), limits.chunk_rows):
             sample = chunk if rate >= 1.0 else chunk[draw.random(len(chunk)) < rate]
             predicted: list[Any] = []
             for start in range(0, len(sample), SCORE_ROWS):
