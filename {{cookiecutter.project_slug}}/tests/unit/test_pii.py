@@ -277,3 +277,19 @@ def test_the_scan_is_fast_on_a_clean_table(tmp_path: Path) -> None:
     started = time.perf_counter()
     assert pii.scan(pd.concat([frame] * 100, ignore_index=True)) == []
     assert time.perf_counter() - started < 5.0  # about 0.1 s; room for a loaded machine
+
+
+def test_predictions_never_echo_a_personal_column(tmp_path: Path) -> None:
+    """Batch outputs (``predict``, ``predict --env``) carry an id back, never a column
+    declared ``pii: drop`` or ``pii: hash``; one reviewed as ``pii: none`` may be."""
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        CONTRACT
+        + "  contact: {dtype: text, pii: drop}\n"
+        + "  account: {dtype: text, pii: hash}\n"
+        + "  name: {dtype: text, pii: none}\n",
+        encoding="utf-8",
+    )
+    echoed = load_contract(path, "label").echoed_columns
+    assert "name" in echoed
+    assert not {"contact", "account"} & set(echoed)

@@ -3,7 +3,7 @@
 The rows are held to the data contract first (every column but the target, which may
 be absent or empty), so a file the model was never meant to see stops with the same
 one-line summary as ``validate``. The output keeps the rows' columns that are not
-features (an id, say), then ``prediction``, as ``evaluate`` decides it: for a binary
+features (an id, say) nor personal data (``pii:`` in the contract), then ``prediction``, as ``evaluate`` decides it: for a binary
 target the positive class from ``evaluate.threshold`` on, for a multiclass one the
 most probable class, for regression the number. A class target adds one probability
 column per class, named after it: ``probability_<class>``, in the contract's order of
@@ -36,7 +36,7 @@ def predictions(
     The prediction is decided as ``evaluate`` decides it (:func:`evaluate.decide`).
     """
     predicted, probabilities = decide(pipeline, rows[contract.feature_columns], contract, threshold)
-    output = rows[[rule.name for rule in contract.columns if not rule.feature]].copy()
+    output = rows[[name for name in contract.echoed_columns if name in rows.columns]].copy()
     output[PREDICTION] = predicted
     if probabilities is not None:
         for label in contract.target.classes:

@@ -89,7 +89,7 @@ def scored(served: Served, rows: pd.DataFrame) -> pd.DataFrame:
     """The kept columns of ``rows``, the prediction, class probabilities and the version."""
     contract = served.contract
     result = served.model.predict_frame(rows)
-    output = rows[[rule.name for rule in contract.columns if not rule.feature]].copy()
+    output = rows[[name for name in contract.echoed_columns if name in rows.columns]].copy()
     output["prediction"] = result.predicted
     if result.probabilities is not None:
         for index, label in enumerate(served.model.classes):

@@ -124,6 +124,14 @@ class Contract:
         return [rule.name for rule in self.columns if rule.feature]
 
     @property
+    def echoed_columns(self) -> list[str]:
+        """The columns an output of predictions carries back: an id, say; never a
+        feature, and never a column declared ``pii: drop`` or ``pii: hash``."""
+        return [
+            rule.name for rule in self.columns if not rule.feature and rule.pii in (None, "none")
+        ]
+
+    @property
     def numeric_features(self) -> list[str]:
         return [
             rule.name for rule in self.columns if rule.feature and rule.dtype in ("float", "int")
