@@ -39,7 +39,7 @@ locks: .venv ## Regenerate the generated projects' uv.lock for every Python and 
 
 .PHONY: test
 test: .venv ## Run the template's tests: hooks, every option combination, generated projects
-	$(UV) run --no-sync pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(UV) run --no-sync pytest -n 2 --dist loadgroup --durations=30 $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: .venv ## Lint the template's own code with its pre-commit hooks (the Jinja tree is left alone)

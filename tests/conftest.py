@@ -181,12 +181,20 @@ REPRESENTATIVE: dict[str, dict[str, str]] = {
     # with slices. Only their own pipeline and checks run on them (EXAMPLE_PROJECTS).
     "example-wine": {"example": "wine", "project_name": "Wine Cultivars"},
     "example-diabetes": {"example": "diabetes", "project_name": "Diabetes Progression"},
+    # The defaults again: the long runbook tests (model lifecycle, monitoring, privacy)
+    # take this copy, so an xdist worker other than the one with "default" can run them.
+    "default-b": {},
 }
 # The ready projects that differ from the default only in the example dataset: the tests
 # of what the example changes (make check, make pipeline, predict) take them, the tests
 # of the options' files and tools take OPTION_PROJECTS.
 EXAMPLE_PROJECTS = ("example-wine", "example-diabetes")
-OPTION_PROJECTS = tuple(name for name in REPRESENTATIVE if name not in EXAMPLE_PROJECTS)
+SECOND_DEFAULT = "default-b"  # the same answers as "default": nothing of its own to check
+OPTION_PROJECTS = tuple(
+    name for name in REPRESENTATIVE if name not in (*EXAMPLE_PROJECTS, SECOND_DEFAULT)
+)
+# Every project whose answers differ: `make check` runs once on each.
+DISTINCT_PROJECTS = (*OPTION_PROJECTS, *EXAMPLE_PROJECTS)
 
 
 def ready(*names: str) -> pytest.MarkDecorator:

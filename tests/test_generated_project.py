@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.conftest import OPTION_PROJECTS, REPRESENTATIVE, BakedProject, ready
+from tests.conftest import DISTINCT_PROJECTS, OPTION_PROJECTS, BakedProject, ready
 
 # make check runs in every ready project, the examples of each task among them; the
 # other tests are about the options' files and tools, the same whatever the example.
@@ -31,7 +31,7 @@ def test_installs_exactly_its_committed_lock(project: BakedProject) -> None:
     project.run("./tools/uv", "sync", "--locked", "--offline", "--check", "--inexact")
 
 
-@ready(*REPRESENTATIVE)
+@ready(*DISTINCT_PROJECTS)
 def test_make_check_passes(project: BakedProject) -> None:
     """The generated project's own `make check` (lint, types, tests) is green on first run."""
     project.run("make", "check")

@@ -27,7 +27,7 @@ import pytest
 
 from tests.conftest import BakedProject, ready
 
-pytestmark = [pytest.mark.slow, ready("default")]
+pytestmark = [pytest.mark.slow, ready("default-b")]
 
 RUNBOOK = "docs/model-lifecycle.md"
 HEADING = re.compile(r"^#+ (.+)$", re.MULTILINE)

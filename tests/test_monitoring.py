@@ -18,7 +18,7 @@ from tests.browser import browser, visit
 from tests.conftest import BakedProject, ready
 from tests.test_model_lifecycle import bash_blocks, script
 
-pytestmark = [pytest.mark.slow, ready("default")]
+pytestmark = [pytest.mark.slow, ready("default-b")]
 
 DOC = "docs/monitoring.md"
 REPORTS = "reports/monitoring"

@@ -23,7 +23,7 @@ import pytest
 
 from tests.conftest import BakedProject, ready
 
-pytestmark = [pytest.mark.slow, ready("default")]
+pytestmark = [pytest.mark.slow, ready("default-b")]
 
 EMAILS = ("ann.lee@example.com", "bob@example.org", "carl.diaz@example.net")
 PHONES = ("+44 20 7946 0958", "(555) 123-4567", "020 7946 0018")
