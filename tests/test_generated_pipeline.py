@@ -31,18 +31,22 @@ EVERY_TASK = ready("default", *EXAMPLE_PROJECTS)
 DEFAULT = ready("default")
 
 # Per example: the metrics evaluate reports (slices' too), and the plots it draws.
+# Every task's metrics end with the privacy audit's (models/privacy.py).
+PRIVACY = ["privacy.membership_auc"]
 TASK_OUTPUTS: dict[str, tuple[list[str], list[str]]] = {
     "breast_cancer": (
-        ["accuracy", "roc_auc", "f1", "precision", "recall", "brier"],
+        ["accuracy", "roc_auc", "f1", "precision", "recall", "brier", *PRIVACY],
         ["roc.png", "confusion.png", "calibration.png"],
     ),
     "wine": (
         ["accuracy", "balanced_accuracy", "macro_f1", "log_loss"]
-        + [f"recall_{label}" for label in (0, 1, 2)],
+        + [f"recall_{label}" for label in (0, 1, 2)]
+        + PRIVACY,
         ["confusion.png", "roc_by_class.png"],
     ),
     "diabetes": (
-        [f"{name}{part}" for part in ("", "[sex=1]", "[sex=2]") for name in ("rmse", "mae", "r2")],
+        [f"{name}{part}" for part in ("", "[sex=1]", "[sex=2]") for name in ("rmse", "mae", "r2")]
+        + PRIVACY,
         ["predicted.png", "residuals.png"],
     ),
 }
