@@ -189,17 +189,20 @@ class Task:
 
 SPECIES = ["Adelie", "Chinstrap", "Gentoo"]
 REGRESSION_METRICS = {"rmse", "mae", "r2", "mape"}  # mape: the target's min is above 0
+PRIVACY = {"privacy.membership_auc"}  # every task's: evaluate's membership-inference audit
 TASKS = {
     "multiclass": Task(
         target="species",
         metrics={"accuracy", "balanced_accuracy", "macro_f1", "log_loss"}
-        | {f"recall_{species}" for species in SPECIES},
+        | {f"recall_{species}" for species in SPECIES}
+        | PRIVACY,
         predict_columns=["prediction", *(f"probability_{species}" for species in SPECIES)],
     ),
     "regression": Task(
         target="body_mass_g",
         metrics=REGRESSION_METRICS
-        | {f"{metric}[species={species}]" for metric in REGRESSION_METRICS for species in SPECIES},
+        | {f"{metric}[species={species}]" for metric in REGRESSION_METRICS for species in SPECIES}
+        | PRIVACY,
         predict_columns=["prediction"],
     ),
 }
