@@ -55,12 +55,11 @@ class LiveRecorder:
     def _sample(self, served: Served) -> InputSample:
         sample = self._samples.get(served.version)
         if sample is None:
-            personal = [rule.name for rule in served.contract.columns if rule.pii is not None]
+            # Feature columns only: the contract never lets a pii: column be a feature.
             sample = InputSample(
                 self.folder / served.version,
                 columns=served.contract.feature_columns,
                 rate=self.rate,
-                exclude=personal,
                 # Far above flush_rows: the flushes below keep it from writing in the loop.
                 max_rows=10 * self.flush_rows,
                 seed=self.seed,
