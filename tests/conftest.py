@@ -79,6 +79,15 @@ class BakedProject:
     def read(self, relative: str) -> str:
         return (self.path / relative).read_text(encoding="utf-8")
 
+    def remove(self, *relatives: str) -> None:
+        """Delete what a test left in the shared ready project (files or folders)."""
+        for relative in relatives:
+            path = self.path / relative
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+
     def files(self) -> set[str]:
         return {
             p.relative_to(self.path).as_posix()

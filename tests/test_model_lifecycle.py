@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -132,12 +131,7 @@ def test_the_model_lifecycle_runbook_runs(project: BakedProject) -> None:
         assert measured["promotion_s"] <= measured["promotion_bound_s"] + 0.25
         assert measured["rollback_s"] <= measured["rollback_bound_s"] + 0.25
     finally:
-        for name in LEFT_BEHIND:
-            path = project.path / name
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
+        project.remove(*LEFT_BEHIND)
 
 
 def test_the_deploy_doc_check_runs(project: BakedProject) -> None:

@@ -10,7 +10,6 @@ reports open in headless Chromium with no console error and no request leaving t
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -65,9 +64,4 @@ def test_the_monitoring_doc_runs_and_a_drifted_batch_alerts(project: BakedProjec
             assert seen.page.locator("svg").count() >= 1
             assert feature in seen.page.inner_text("body")
     finally:
-        for name in LEFT_BEHIND:
-            path = project.path / name
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
+        project.remove(*LEFT_BEHIND)
